@@ -1,0 +1,109 @@
+//! The command line, declared once with clap derive.
+//!
+//! Nothing below `Config::from_cli` sees these types.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jbuild",
+    version,
+    about = "Build, run and check small Java projects: zero config, never compiles for nothing.",
+    after_help = "A project is a folder with src/ (and optionally jbuild.toml); jbuild finds it from the current folder, src/ or classes/."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use the project at DIR instead of discovering it from the current folder.
+    #[arg(short = 'C', long = "project", value_name = "DIR", global = true)]
+    pub project: Option<PathBuf>,
+
+    /// Print the exact javac/java command lines jbuild runs.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Print no status lines (errors are still printed).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// Flags that override `jbuild.toml`; each has a key of the same name there.
+#[derive(Debug, Args, Default)]
+pub struct SettingsArgs {
+    /// Source folder, relative to the project root [default: src]
+    #[arg(long, value_name = "DIR", global = true, help_heading = "Project settings")]
+    pub src: Option<PathBuf>,
+
+    /// Output folder for class files [default: classes]
+    #[arg(long, value_name = "DIR", global = true, help_heading = "Project settings")]
+    pub classes: Option<PathBuf>,
+
+    /// Folder of jars for the classpath [default: lib, when it exists]
+    #[arg(long, value_name = "DIR", global = true, help_heading = "Project settings")]
+    pub lib: Option<PathBuf>,
+
+    /// Compile for this Java release (javac --release N)
+    #[arg(long, value_name = "N", global = true, help_heading = "Project settings")]
+    pub release: Option<u32>,
+
+    /// Source file encoding [default: UTF-8]
+    #[arg(long, value_name = "CHARSET", global = true, help_heading = "Project settings")]
+    pub encoding: Option<String>,
+
+    /// Extra javac argument (repeatable), e.g. --javac-arg=-Xlint:all
+    #[arg(long = "javac-arg", value_name = "ARG", global = true, allow_hyphen_values = true, help_heading = "Project settings")]
+    pub javac_args: Vec<String>,
+
+    /// Extra java argument (repeatable), e.g. --java-arg=-ea
+    #[arg(long = "java-arg", value_name = "ARG", global = true, allow_hyphen_values = true, help_heading = "Project settings")]
+    pub java_args: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile a source file or class and what it uses; with no target, the whole tree.
+    Compile {
+        /// Source paths (sample01/Main.java) or class names (sample01.Main).
+        targets: Vec<OsString>,
+    },
+    /// Compile if needed, then run a main class.
+    Run {
+        /// Class name (sample01.Main) or source path; default: the `main`
+        /// setting, else the only class with a main method.
+        target: Option<OsString>,
+
+        /// Arguments for the program, after `--`.
+        #[arg(last = true, value_name = "ARGS")]
+        args: Vec<OsString>,
+    },
+    /// List the main classes the source scanner found.
+    List {
+        /// List every class, not only those with a main method.
+        #[arg(long)]
+        all: bool,
+
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Remove the class files jbuild produced (and nothing else).
+    Clean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}

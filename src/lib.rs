@@ -1,0 +1,69 @@
+//! jbuild: build, run and check small Java projects.
+//!
+//! `main.rs` parses the command line and calls [`run`]; everything else lives
+//! here so tests can reach it.
+
+pub mod build_record;
+pub mod clean;
+pub mod cli;
+pub mod compile;
+pub mod config;
+pub mod error;
+pub mod jdk;
+pub mod list;
+pub mod process;
+pub mod project;
+pub mod run;
+pub mod scanner;
+pub mod settings;
+pub mod status;
+pub mod target;
+
+use std::cell::OnceCell;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::config::{Action, Config};
+use crate::error::ExitStatus;
+use crate::jdk::Jdk;
+use crate::project::Project;
+use crate::status::Status;
+
+/// What every command works with: the project, where the user stands, how
+/// to report, and the JDK (found on first use).
+pub struct Context {
+    pub cwd: PathBuf,
+    pub project: Project,
+    pub status: Status,
+    jdk: OnceCell<Jdk>,
+}
+
+impl Context {
+    pub fn new(cwd: PathBuf, project: Project, status: Status) -> Context {
+        Context { cwd, project, status, jdk: OnceCell::new() }
+    }
+
+    pub fn jdk(&self) -> Result<&Jdk> {
+        if let Some(jdk) = self.jdk.get() {
+            return Ok(jdk);
+        }
+        let jdk = Jdk::find()?;
+        for note in &jdk.notes {
+            self.status.warning(note);
+        }
+        Ok(self.jdk.get_or_init(|| jdk))
+    }
+}
+
+/// Runs one jbuild invocation.
+pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
+    let config = Config::from_cli(cli)?;
+    let ctx = Context::new(config.cwd, config.project, config.status);
+    match config.action {
+        Action::Compile { targets } => compile::command(&ctx, &targets),
+        Action::Run { target, args } => run::command(&ctx, target.as_deref(), &args),
+        Action::List { all, format } => list::command(&ctx, all, format),
+        Action::Clean => clean::command(&ctx),
+    }
+}

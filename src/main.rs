@@ -1,0 +1,27 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use jbuild::error::ExitStatus;
+
+fn main() -> ExitCode {
+    reset_sigpipe();
+    let cli = jbuild::cli::Cli::parse();
+    match jbuild::run(cli) {
+        Ok(status) => status.into(),
+        Err(error) => {
+            eprintln!("jbuild: error: {error:#}");
+            ExitStatus::of_error(&error).into()
+        }
+    }
+}
+
+/// A closed stdout pipe (`jbuild list | head -1`) ends jbuild quietly, as it
+/// would any Unix tool, instead of panicking in `println!`.
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}

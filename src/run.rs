@@ -1,0 +1,141 @@
+//! `jbuild run`: compile if needed, then `java -cp <classes> CLASS ARGS` with
+//! the program owning stdin, stdout, stderr and the exit code.
+
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use crate::Context;
+use crate::compile::{Request, build};
+use crate::error::{ExitStatus, usage};
+use crate::process::ToolCommand;
+use crate::scanner::{ClassInfo, MainKind, SourceFile, SourceTree, is_class_name};
+use crate::target::{class_not_found, resolve_class, resolve_source};
+
+/// `jbuild run [TARGET] [-- ARGS...]`.
+pub fn command(ctx: &Context, target: Option<&OsStr>, args: &[OsString]) -> Result<ExitStatus> {
+    let main = main_class(ctx, target)?;
+    build(ctx, &Request::Files(vec![main.file.clone()]))?;
+    let java = java_command(ctx, &main.name, args)?;
+    if ctx.status.verbosity == crate::status::Verbosity::Verbose {
+        ctx.status.command(&java.display());
+    } else {
+        ctx.status.line("Running", &main.name);
+    }
+    java.run_foreground()
+}
+
+/// The `java` command line for `class`: classes and jars on the classpath,
+/// UTF-8 output whatever the locale (JDK 17 otherwise prints `?` for
+/// non-ASCII text under LANG=C), then the project's java args.
+pub fn java_command(ctx: &Context, class: &str, args: &[OsString]) -> Result<ToolCommand> {
+    let project = &ctx.project;
+    let mut classpath = vec![project.classes.clone()];
+    classpath.extend(project.jars()?);
+    let mut java = ToolCommand::new(&ctx.jdk()?.java);
+    java.current_dir(&ctx.cwd);
+    java.arg("-cp").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
+    java.args(["-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8"]);
+    java.args(&project.settings.java_args);
+    java.arg(class).args(args);
+    Ok(java)
+}
+
+/// Resolves what to run to a class with a main method, checking it can be
+/// launched by the selected JDK.
+pub fn main_class(ctx: &Context, target: Option<&OsStr>) -> Result<ClassInfo> {
+    let (file, wanted) = match target {
+        Some(target) => {
+            let text = target.to_string_lossy();
+            let file = resolve_source(ctx, target)?;
+            let wanted = (is_class_name(&text) && !text.ends_with(".java")).then(|| text.into_owned());
+            (file, wanted)
+        }
+        None => match &ctx.project.settings.main {
+            Some(main) => (resolve_class(ctx, main)?, Some(main.clone())),
+            None => return only_main_class(ctx),
+        },
+    };
+    let source = SourceFile::read(&ctx.project.src, &file)
+        .with_context(|| format!("reading {}", ctx.project.src.join(&file).display()))?;
+    let class = match &wanted {
+        Some(name) => source.classes().into_iter().find(|c| &c.name == name),
+        None => source.primary_class(),
+    };
+    let class = match class {
+        Some(class) => class,
+        None => {
+            let tree = SourceTree::scan(&ctx.project.src);
+            return Err(usage(class_not_found(&tree, wanted.as_deref().unwrap_or_default())));
+        }
+    };
+    check_launchable(ctx, &class)?;
+    Ok(class)
+}
+
+fn check_launchable(ctx: &Context, class: &ClassInfo) -> Result<()> {
+    match class.main {
+        None => {
+            let tree = SourceTree::scan(&ctx.project.src);
+            let mains: Vec<String> = tree.main_classes().into_iter().map(|c| c.name).collect();
+            let hint = if mains.is_empty() {
+                "no class in the project has one".to_owned()
+            } else {
+                format!("classes with one: {}", mains.join(", "))
+            };
+            Err(usage(format!(
+                "`{}` ({}) has no main method (`public static void main(String[] args)`); {hint}",
+                class.name,
+                display_file(ctx, &class.file)
+            )))
+        }
+        Some(kind) => {
+            let jdk = ctx.jdk()?;
+            if jdk.feature() < kind.minimum_jdk() {
+                return Err(usage(format!(
+                    "`{}` declares an instance main method (`void main()`), which needs JDK {} or newer; \
+                     the selected JDK is {} ({}). Set JAVA_HOME to a newer JDK or write \
+                     `public static void main(String[] args)`",
+                    class.name,
+                    kind.minimum_jdk(),
+                    jdk.version,
+                    jdk.java.display()
+                )));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// With no target and no `main` setting: the only main class, if there is one.
+fn only_main_class(ctx: &Context) -> Result<ClassInfo> {
+    let tree = SourceTree::scan(&ctx.project.src);
+    let mut mains = tree.main_classes();
+    match mains.len() {
+        1 => {
+            let class = mains.remove(0);
+            check_launchable(ctx, &class)?;
+            Ok(class)
+        }
+        0 => Err(usage(format!("no class with a main method under {}", ctx.project.src.display()))),
+        _ => Err(usage(format!(
+            "several classes have a main method; name one (or set `main` in jbuild.toml):\n{}",
+            mains.iter().map(|c| format!("    {}", c.name)).collect::<Vec<_>>().join("\n")
+        ))),
+    }
+}
+
+fn display_file(ctx: &Context, relative: &std::path::Path) -> String {
+    let path: PathBuf = ctx.project.src.join(relative);
+    path.strip_prefix(&ctx.cwd).map_or_else(|_| path.display().to_string(), |p| p.display().to_string())
+}
+
+impl MainKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            MainKind::Classic => "main",
+            MainKind::Instance => "main (JDK 25+)",
+        }
+    }
+}

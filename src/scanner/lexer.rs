@@ -1,0 +1,263 @@
+//! A lexer over Java's tokens, just deep enough to find declarations.
+//!
+//! It follows the Java Language Specification's order: unicode escapes are
+//! translated first (JLS 3.3), so `\u000a` really does end a `//` comment, then
+//! comments, strings, text blocks and char literals are skipped as whole
+//! tokens so nothing inside them is mistaken for code.
+
+/// One token of Java source. Literals keep no text: the scanner never needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    Ident(String),
+    /// A separator or operator character: `.`, `;`, `{`, `(`, `@`, `<`, ...
+    Punct(char),
+    /// `...`, which marks a varargs parameter.
+    Ellipsis,
+    /// A string, text block, char or number literal.
+    Literal,
+}
+
+/// Translates `\uXXXX` escapes (any number of `u`s) that are preceded by an
+/// even number of backslashes, and drops a leading UTF-8 byte order mark.
+pub fn translate_unicode_escapes(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !text.contains("\\u") {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    // Count of contiguous raw backslashes just before `i`; an escape only
+    // starts at a backslash that is not itself escaped.
+    let mut backslashes = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && backslashes % 2 == 0 && chars.get(i + 1) == Some(&'u') {
+            let mut j = i + 1;
+            while chars.get(j) == Some(&'u') {
+                j += 1;
+            }
+            let hex: String = chars.iter().skip(j).take(4).collect();
+            if hex.len() == 4
+                && let Ok(code) = u32::from_str_radix(&hex, 16)
+            {
+                // Surrogate pairs arrive as two escapes; join them when we can.
+                let mut decoded = char::from_u32(code);
+                let mut end = j + 4;
+                if decoded.is_none() && (0xD800..0xDC00).contains(&code) {
+                    let low: String = chars.iter().skip(end).take(6).collect();
+                    if let Some(hex) = low.strip_prefix("\\u")
+                        && let Ok(low) = u32::from_str_radix(hex, 16)
+                        && (0xDC00..0xE000).contains(&low)
+                    {
+                        decoded = char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00));
+                        end += 6;
+                    }
+                }
+                out.push(decoded.unwrap_or('\u{fffd}'));
+                i = end;
+                backslashes = 0;
+                continue;
+            }
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Splits translated source into tokens, skipping whitespace and comments.
+/// An unterminated comment or literal simply ends the token stream: javac
+/// will report it properly, the scanner only needs to not crash.
+pub fn tokenize(source: &str) -> Vec<Token> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '/' && at(i + 1) == '/' {
+            while i < chars.len() && chars[i] != '\n' && chars[i] != '\r' {
+                i += 1;
+            }
+        } else if c == '/' && at(i + 1) == '*' {
+            i += 2;
+            while i < chars.len() && !(chars[i] == '*' && at(i + 1) == '/') {
+                i += 1;
+            }
+            i += 2;
+        } else if c == '"' && at(i + 1) == '"' && at(i + 2) == '"' {
+            i = skip_text_block(&chars, i + 3);
+            tokens.push(Token::Literal);
+        } else if c == '"' || c == '\'' {
+            i = skip_quoted(&chars, i + 1, c);
+            tokens.push(Token::Literal);
+        } else if c.is_ascii_digit() || (c == '.' && at(i + 1).is_ascii_digit()) {
+            i = skip_number(&chars, i);
+            tokens.push(Token::Literal);
+        } else if is_identifier_start(c) {
+            let start = i;
+            while i < chars.len() && is_identifier_part(chars[i]) {
+                i += 1;
+            }
+            tokens.push(Token::Ident(chars[start..i].iter().collect()));
+        } else if c == '.' && at(i + 1) == '.' && at(i + 2) == '.' {
+            tokens.push(Token::Ellipsis);
+            i += 3;
+        } else {
+            tokens.push(Token::Punct(c));
+            i += 1;
+        }
+    }
+    tokens
+}
+
+fn is_identifier_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_' || c == '$'
+}
+
+fn is_identifier_part(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Skips a string or char literal body; returns the index after the closing quote.
+fn skip_quoted(chars: &[char], mut i: usize, quote: char) -> usize {
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '\n' => return i, // unterminated: stop at the line end
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// Skips a text block body (after the opening `"""`).
+fn skip_text_block(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            i += 2;
+        } else if chars[i] == '"' && chars.get(i + 1) == Some(&'"') && chars.get(i + 2) == Some(&'"') {
+            return i + 3;
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// Skips a numeric literal such as `0x1F`, `1_000L`, `3.5e-10f` or `.5`.
+fn skip_number(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() {
+        let c = chars[i];
+        let exponent_sign = (c == '+' || c == '-')
+            && i > 0
+            && matches!(chars[i - 1], 'e' | 'E' | 'p' | 'P')
+            && !is_hex_digit_context(chars, i - 1);
+        if c.is_ascii_alphanumeric() || c == '_' || exponent_sign {
+            i += 1;
+        } else if c == '.' && chars.get(i + 1) != Some(&'.') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// In `0x1E+2`, the `E` is a hex digit and `+` is an operator; only a `p`
+/// exponent takes a sign in a hex literal.
+fn is_hex_digit_context(chars: &[char], e_index: usize) -> bool {
+    if matches!(chars[e_index], 'p' | 'P') {
+        return false;
+    }
+    let mut j = e_index;
+    while j > 0 && (chars[j - 1].is_ascii_alphanumeric() || chars[j - 1] == '_' || chars[j - 1] == '.') {
+        j -= 1;
+    }
+    matches!(chars.get(j..j + 2), Some(['0', 'x' | 'X']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idents(source: &str) -> Vec<String> {
+        tokenize(&translate_unicode_escapes(source))
+            .into_iter()
+            .filter_map(|t| match t {
+                Token::Ident(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unicode_escape_becomes_character() {
+        assert_eq!(translate_unicode_escapes("\\u0041b"), "Ab");
+        assert_eq!(translate_unicode_escapes("\\uuu0041"), "A");
+    }
+
+    #[test]
+    fn escaped_backslash_is_not_an_escape() {
+        assert_eq!(translate_unicode_escapes("\\\\u0041"), "\\\\u0041");
+        assert_eq!(translate_unicode_escapes("\\\\\\u0041"), "\\\\A");
+    }
+
+    #[test]
+    fn surrogate_pair_escapes_join() {
+        assert_eq!(translate_unicode_escapes("\\uD83D\\uDE00"), "😀");
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        assert_eq!(idents("\u{feff}package a;"), ["package", "a"]);
+    }
+
+    #[test]
+    fn comments_hide_code() {
+        assert_eq!(idents("// class A\n/* class B */ /** class C */ x"), ["x"]);
+    }
+
+    #[test]
+    fn escaped_newline_ends_line_comment() {
+        assert_eq!(idents("// hidden \\u000a visible"), ["visible"]);
+    }
+
+    #[test]
+    fn strings_and_chars_hide_code() {
+        assert_eq!(idents(r#"a "class \" B" '"' '\'' c"#), ["a", "c"]);
+    }
+
+    #[test]
+    fn text_block_hides_code() {
+        assert_eq!(idents("a \"\"\"\n class X { \\\"\"\" \"\" \n\"\"\" b"), ["a", "b"]);
+    }
+
+    #[test]
+    fn numbers_are_literals() {
+        let tokens = tokenize("0x1E+2 1_000L 3.5e-10f .5 a");
+        assert_eq!(tokens.iter().filter(|t| **t == Token::Literal).count(), 5);
+        assert_eq!(tokens.last(), Some(&Token::Ident("a".into())));
+    }
+
+    #[test]
+    fn ellipsis_is_one_token() {
+        assert_eq!(tokenize("String...a")[1], Token::Ellipsis);
+    }
+
+    #[test]
+    fn non_ascii_identifiers() {
+        assert_eq!(idents("class Über_数 {}"), ["class", "Über_数"]);
+    }
+
+    #[test]
+    fn unterminated_comment_does_not_panic() {
+        assert_eq!(idents("a /* never closed"), ["a"]);
+        assert_eq!(idents("a \"never closed"), ["a"]);
+    }
+}

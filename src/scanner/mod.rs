@@ -1,0 +1,301 @@
+//! The source scanner: walks a `src/` tree and reads every `.java` file's
+//! package, top-level types and main methods with a real Java lexer.
+
+mod declarations;
+mod lexer;
+
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+pub use declarations::{Declarations, MainKind, TypeDecl, parse};
+
+/// One `.java` file under the source root.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the source root, e.g. `sample01/Main.java`.
+    pub relative: PathBuf,
+    pub declarations: Declarations,
+}
+
+/// A top-level class the scanner found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClassInfo {
+    /// Fully qualified name, e.g. `sample01.Main`.
+    pub name: String,
+    /// Source path relative to the source root.
+    pub file: PathBuf,
+    pub main: Option<MainKind>,
+}
+
+/// Every Java source under a root, scanned.
+#[derive(Debug, Clone, Default)]
+pub struct SourceTree {
+    pub root: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// Things skipped while walking (unreadable files, symlink loops, names
+    /// that are not UTF-8), as human-readable lines.
+    pub warnings: Vec<String>,
+}
+
+impl SourceTree {
+    /// Scans `root`, following symlinks (loops are reported, not followed).
+    pub fn scan(root: &Path) -> SourceTree {
+        let listing = list_sources(root);
+        let mut tree = SourceTree { root: root.to_path_buf(), files: Vec::new(), warnings: listing.warnings };
+        for relative in listing.files {
+            match SourceFile::read(root, &relative) {
+                Ok(file) => tree.files.push(file),
+                Err(e) => tree.warnings.push(format!("skipping {}: {e}", relative.display())),
+            }
+        }
+        tree
+    }
+
+    pub fn file(&self, relative: &Path) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.relative == relative)
+    }
+
+    /// Every top-level class, in path order.
+    pub fn classes(&self) -> Vec<ClassInfo> {
+        self.files.iter().flat_map(SourceFile::classes).collect()
+    }
+
+    pub fn find_class(&self, name: &str) -> Option<ClassInfo> {
+        self.files.iter().flat_map(SourceFile::classes).find(|c| c.name == name)
+    }
+
+    pub fn main_classes(&self) -> Vec<ClassInfo> {
+        self.classes().into_iter().filter(|c| c.main.is_some()).collect()
+    }
+
+    /// Class names close to `name`, best first, for "did you mean" hints.
+    pub fn similar_classes(&self, name: &str) -> Vec<String> {
+        let simple = |n: &str| n.rsplit('.').next().unwrap_or(n).to_lowercase();
+        let wanted = simple(name);
+        let mut scored: Vec<(f64, String)> = self
+            .classes()
+            .into_iter()
+            .map(|c| {
+                let score = strsim::jaro_winkler(&c.name.to_lowercase(), &name.to_lowercase())
+                    .max(strsim::jaro_winkler(&simple(&c.name), &wanted));
+                (score, c.name)
+            })
+            .filter(|(score, _)| *score > 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        scored.into_iter().take(3).map(|(_, name)| name).collect()
+    }
+}
+
+impl SourceFile {
+    /// Reads and parses one file, `relative` to the source root.
+    pub fn read(root: &Path, relative: &Path) -> std::io::Result<SourceFile> {
+        let bytes = std::fs::read(root.join(relative))?;
+        let declarations = parse(&String::from_utf8_lossy(&bytes));
+        Ok(SourceFile { relative: relative.to_path_buf(), declarations })
+    }
+
+    /// The package the file's folder implies: `sample01/Main.java` → `sample01`.
+    pub fn expected_package(&self) -> Option<String> {
+        let parts: Vec<&str> = self
+            .relative
+            .parent()?
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(part) => part.to_str(),
+                _ => None,
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("."))
+    }
+
+    /// `Some((declared, expected))` when the package does not match the folder.
+    pub fn package_mismatch(&self) -> Option<(Option<String>, Option<String>)> {
+        let expected = self.expected_package();
+        (self.declarations.package != expected).then(|| (self.declarations.package.clone(), expected))
+    }
+
+    fn stem(&self) -> &str {
+        self.relative.file_stem().and_then(|s| s.to_str()).unwrap_or_default()
+    }
+
+    /// The file's top-level classes, with the implicit class of a compact
+    /// source file first.
+    pub fn classes(&self) -> Vec<ClassInfo> {
+        let qualify = |simple: &str| match &self.declarations.package {
+            Some(package) => format!("{package}.{simple}"),
+            None => simple.to_owned(),
+        };
+        let mut classes = Vec::new();
+        if self.declarations.is_compact {
+            classes.push(ClassInfo {
+                name: qualify(self.stem()),
+                file: self.relative.clone(),
+                main: self.declarations.compact_main,
+            });
+        }
+        classes.extend(self.declarations.types.iter().map(|t| ClassInfo {
+            name: qualify(&t.name),
+            file: self.relative.clone(),
+            main: t.main,
+        }));
+        classes
+    }
+
+    /// The class a command means when it names this file: the type named
+    /// after the file, else its only main class.
+    pub fn primary_class(&self) -> Option<ClassInfo> {
+        let classes = self.classes();
+        let stem = self.stem();
+        classes
+            .iter()
+            .find(|c| c.name.rsplit('.').next() == Some(stem))
+            .or_else(|| classes.iter().find(|c| c.main.is_some()))
+            .cloned()
+    }
+}
+
+/// The `.java` files under a root, without reading them.
+#[derive(Debug, Clone, Default)]
+pub struct SourceListing {
+    /// Paths relative to the root, sorted.
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// Lists every `.java` file under `root`, following symlinks; loops,
+/// unreadable folders and non-UTF-8 names become warnings, never errors.
+pub fn list_sources(root: &Path) -> SourceListing {
+    let mut listing = SourceListing::default();
+    for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                listing.warnings.push(format!("skipping {}", walk_error(&e, root)));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "java") {
+            continue;
+        }
+        let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        if relative.to_str().is_none() {
+            listing.warnings.push(format!("skipping {}: file name is not valid UTF-8", relative.display()));
+            continue;
+        }
+        listing.files.push(relative);
+    }
+    listing
+}
+
+/// `sample01.Main` → `sample01/Main.java`.
+pub fn class_to_path(name: &str) -> PathBuf {
+    let mut path: PathBuf = name.split('.').collect();
+    path.set_extension("java");
+    path
+}
+
+/// Whether `text` is a dotted sequence of Java identifiers.
+pub fn is_class_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+                && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+}
+
+fn walk_error(error: &walkdir::Error, root: &Path) -> String {
+    let path = error.path().map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string());
+    let path = path.unwrap_or_else(|| root.display().to_string());
+    if error.loop_ancestor().is_some() {
+        format!("{path}: symlink loop")
+    } else {
+        match error.io_error() {
+            Some(io) => format!("{path}: {io}"),
+            None => format!("{path}: {error}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn finds_classes_packages_and_mismatches() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "sample01/Main.java", "package sample01; class Main { public static void main(String[] a) {} }");
+        write(dir.path(), "sample01/Number.java", "package sample01; public class Number {}");
+        write(dir.path(), "wrong/Thing.java", "package right; class Thing {}");
+        write(dir.path(), "notes.txt", "class NotJava {}");
+        let tree = SourceTree::scan(dir.path());
+        let names: Vec<_> = tree.classes().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["sample01.Main", "sample01.Number", "right.Thing"]);
+        let mains: Vec<_> = tree.main_classes().into_iter().map(|c| c.name).collect();
+        assert_eq!(mains, ["sample01.Main"]);
+        let wrong = tree.file(Path::new("wrong/Thing.java")).unwrap();
+        assert_eq!(wrong.package_mismatch(), Some((Some("right".into()), Some("wrong".into()))));
+        assert_eq!(tree.file(Path::new("sample01/Main.java")).unwrap().package_mismatch(), None);
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "sample01/Main.java", "package sample01; class Main {}");
+        let tree = SourceTree::scan(dir.path());
+        assert_eq!(tree.similar_classes("sample01.Mian"), ["sample01.Main"]);
+        assert_eq!(tree.similar_classes("sample1.Main"), ["sample01.Main"]);
+        assert!(tree.similar_classes("zzz.Qqq").is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loop_and_unreadable_file_are_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a/A.java", "package a; class A {}");
+        std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("a/loop")).unwrap();
+        let tree = SourceTree::scan(dir.path());
+        assert_eq!(tree.files.len(), 1);
+        assert!(tree.warnings.iter().any(|w| w.contains("symlink loop")), "{:?}", tree.warnings);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_file_name_is_skipped() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff.java");
+        std::fs::write(dir.path().join(name), "class Bad {}").unwrap();
+        let tree = SourceTree::scan(dir.path());
+        assert!(tree.files.is_empty());
+        assert!(tree.warnings[0].contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn compact_file_class_is_named_after_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "Hello.java", "void main() { IO.println(\"hi\"); }");
+        let tree = SourceTree::scan(dir.path());
+        assert_eq!(tree.main_classes()[0].name, "Hello");
+        assert_eq!(tree.main_classes()[0].main, Some(MainKind::Instance));
+    }
+
+    #[test]
+    fn class_names_and_paths() {
+        assert_eq!(class_to_path("sample01.Main"), Path::new("sample01/Main.java"));
+        assert!(is_class_name("sample01.Main"));
+        assert!(is_class_name("挨拶"));
+        assert!(!is_class_name("sample01/Main.java"));
+        assert!(!is_class_name("a..b"));
+        assert!(!is_class_name("1a"));
+    }
+}
