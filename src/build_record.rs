@@ -61,7 +61,8 @@ impl BuildRecord {
         let dir = Self::dir(classes);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let record = BuildRecord { format: FORMAT, ..self.clone() };
-        let mut file = tempfile::NamedTempFile::new_in(&dir).with_context(|| format!("writing in {}", dir.display()))?;
+        let mut file =
+            tempfile::NamedTempFile::new_in(&dir).with_context(|| format!("writing in {}", dir.display()))?;
         serde_json::to_writer(&mut file, &record)?;
         file.flush()?;
         let path = dir.join(RECORD_FILE);
@@ -89,11 +90,8 @@ impl BuildRecord {
             let path = src.join(relative);
             let meta = std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?;
             let size = meta.len();
-            let mtime_ns = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
+            let mtime_ns =
+                meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
             let state = match self.sources.get(&key) {
                 Some(known) if known.size == size && known.mtime_ns == mtime_ns => known.clone(),
                 _ => SourceState { size, mtime_ns, hash: hash_file(&path)? },
@@ -105,7 +103,13 @@ impl BuildRecord {
 
     /// Whether the record says `targets` are current for `sources` and `settings`,
     /// with their class files still present in `classes`.
-    pub fn is_fresh(&self, settings: &str, sources: &BTreeMap<String, SourceState>, targets: &[String], classes: &Path) -> bool {
+    pub fn is_fresh(
+        &self,
+        settings: &str,
+        sources: &BTreeMap<String, SourceState>,
+        targets: &[String],
+        classes: &Path,
+    ) -> bool {
         self.format == FORMAT
             && self.settings == settings
             && same_contents(&self.sources, sources)
@@ -124,16 +128,13 @@ pub fn same_contents(a: &BTreeMap<String, SourceState>, b: &BTreeMap<String, Sou
 
 /// The record's key for a source path: `/`-separated, relative to `src/`.
 pub fn key_of(relative: &Path) -> String {
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 pub fn hash_file(path: &Path) -> Result<String> {
     let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(File::open(path).with_context(|| format!("reading {}", path.display()))?)
+    hasher
+        .update_reader(File::open(path).with_context(|| format!("reading {}", path.display()))?)
         .with_context(|| format!("reading {}", path.display()))?;
     Ok(hasher.finalize().to_hex().to_string())
 }

@@ -23,6 +23,7 @@ pub fn command(ctx: &Context) -> Result<ExitStatus> {
     std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
     // The output folder itself goes only if jbuild's files were all it held.
     let _ = std::fs::remove_dir(classes);
-    ctx.status.line("Removed", format_args!("{} class file{}", outputs.len(), if outputs.len() == 1 { "" } else { "s" }));
+    ctx.status
+        .line("Removed", format_args!("{} class file{}", outputs.len(), if outputs.len() == 1 { "" } else { "s" }));
     Ok(ExitStatus::Success)
 }

@@ -64,11 +64,23 @@ pub struct SettingsArgs {
     pub encoding: Option<String>,
 
     /// Extra javac argument (repeatable), e.g. --javac-arg=-Xlint:all
-    #[arg(long = "javac-arg", value_name = "ARG", global = true, allow_hyphen_values = true, help_heading = "Project settings")]
+    #[arg(
+        long = "javac-arg",
+        value_name = "ARG",
+        global = true,
+        allow_hyphen_values = true,
+        help_heading = "Project settings"
+    )]
     pub javac_args: Vec<String>,
 
     /// Extra java argument (repeatable), e.g. --java-arg=-ea
-    #[arg(long = "java-arg", value_name = "ARG", global = true, allow_hyphen_values = true, help_heading = "Project settings")]
+    #[arg(
+        long = "java-arg",
+        value_name = "ARG",
+        global = true,
+        allow_hyphen_values = true,
+        help_heading = "Project settings"
+    )]
     pub java_args: Vec<String>,
 }
 

@@ -122,7 +122,8 @@ fn check_packages(tree: &SourceTree, targets: &[PathBuf]) -> Result<()> {
     for target in targets {
         let Some(file) = tree.file(target) else { continue };
         if let Some((declared, expected)) = file.package_mismatch() {
-            let declared = declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
+            let declared =
+                declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
             let expected = expected.map_or("no package declaration".to_owned(), |p| format!("`package {p};`"));
             bail!(
                 "{}: declares {declared}, but its folder means {expected}; \

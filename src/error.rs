@@ -34,11 +34,7 @@ impl ExitStatus {
     /// The status for an error: `Usage` if any cause in its chain is a
     /// `UsageError`, else `Failure`.
     pub fn of_error(error: &anyhow::Error) -> ExitStatus {
-        if error.chain().any(|cause| cause.is::<UsageError>()) {
-            ExitStatus::Usage
-        } else {
-            ExitStatus::Failure
-        }
+        if error.chain().any(|cause| cause.is::<UsageError>()) { ExitStatus::Usage } else { ExitStatus::Failure }
     }
 }
 

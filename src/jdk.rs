@@ -18,7 +18,8 @@ pub struct Jdk {
     pub notes: Vec<String>,
 }
 
-const INSTALL_HINT: &str = "install a JDK (Debian/Ubuntu: `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME to one";
+const INSTALL_HINT: &str =
+    "install a JDK (Debian/Ubuntu: `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME to one";
 
 impl Jdk {
     /// Finds javac and java: `$JAVA_HOME/bin` if it has javac, else `PATH`.
@@ -40,7 +41,9 @@ impl Jdk {
             (Some(javac), java) => {
                 // Prefer the java beside javac so both come from one JDK.
                 let sibling = javac.canonicalize().ok().and_then(|c| sibling_tool(&c, "java"));
-                let java = sibling.or(java).ok_or_else(|| usage(format!("found javac at {} but no java; {INSTALL_HINT}", javac.display())))?;
+                let java = sibling
+                    .or(java)
+                    .ok_or_else(|| usage(format!("found javac at {} but no java; {INSTALL_HINT}", javac.display())))?;
                 let version = version_of(&javac)?;
                 Ok(Jdk { javac, java, version, notes })
             }
@@ -94,10 +97,8 @@ fn version_of(javac: &Path) -> Result<String> {
     let real = javac.canonicalize().unwrap_or_else(|_| javac.to_path_buf());
     if let Some(home) = real.parent().and_then(Path::parent)
         && let Ok(release) = std::fs::read_to_string(home.join("release"))
-        && let Some(version) = release
-            .lines()
-            .find_map(|l| l.strip_prefix("JAVA_VERSION="))
-            .map(|v| v.trim().trim_matches('"').to_owned())
+        && let Some(version) =
+            release.lines().find_map(|l| l.strip_prefix("JAVA_VERSION=")).map(|v| v.trim().trim_matches('"').to_owned())
     {
         return Ok(version);
     }

@@ -104,10 +104,7 @@ impl ToolCommand {
     /// Runs to completion capturing stdout and stderr.
     pub fn output(&self) -> Result<std::process::Output> {
         let (mut command, _argfile) = self.build()?;
-        command
-            .stdin(Stdio::null())
-            .output()
-            .with_context(|| format!("cannot run {}", self.program.display()))
+        command.stdin(Stdio::null()).output().with_context(|| format!("cannot run {}", self.program.display()))
     }
 
     /// Runs a user's program in the foreground: its stdio are jbuild's,
@@ -150,7 +147,8 @@ struct SignalForwarding {
 impl SignalForwarding {
     fn start(child: u32) -> Result<SignalForwarding> {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]).context("installing signal handlers")?;
+        let mut signals =
+            signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]).context("installing signal handlers")?;
         let handle = signals.handle();
         let thread = std::thread::spawn(move || {
             for signal in signals.forever() {
@@ -199,8 +197,7 @@ fn argfile_quote(arg: &OsStr) -> String {
 /// Quotes for display only, POSIX-shell style, leaving plain words bare.
 pub fn shell_quote(arg: &OsStr) -> String {
     let text = arg.to_string_lossy();
-    let plain = !text.is_empty()
-        && text.chars().all(|c| c.is_alphanumeric() || "-_./:=@%+,".contains(c));
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || "-_./:=@%+,".contains(c));
     if plain { text.into_owned() } else { format!("'{}'", text.replace('\'', r"'\''")) }
 }
 

@@ -72,7 +72,8 @@ impl Settings {
     }
 
     fn validate(&self, file_path: &Path) -> Result<()> {
-        let bad = |key: &str, why: String| usage(format!("setting `{key}` (flag --{key} or {}): {why}", file_path.display()));
+        let bad =
+            |key: &str, why: String| usage(format!("setting `{key}` (flag --{key} or {}): {why}", file_path.display()));
         if let Some(release) = self.release
             && !(6..=99).contains(&release)
         {
@@ -87,7 +88,10 @@ impl Settings {
             }
         }
         if self.src == self.classes {
-            return Err(bad("classes", "must differ from `src`: jbuild never writes into the source folder".to_owned()));
+            return Err(bad(
+                "classes",
+                "must differ from `src`: jbuild never writes into the source folder".to_owned(),
+            ));
         }
         if let Some(main) = &self.main
             && !crate::scanner::is_class_name(main)

@@ -44,7 +44,10 @@ pub fn class_not_found(tree: &SourceTree, name: &str) -> String {
     let mut message = format!("no class `{name}` in {}", tree.root.display());
     let similar = tree.similar_classes(name);
     if !similar.is_empty() {
-        message.push_str(&format!(" (did you mean {}?)", similar.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+        message.push_str(&format!(
+            " (did you mean {}?)",
+            similar.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        ));
     }
     message
 }

@@ -231,10 +231,7 @@ impl<'t> Parser<'t> {
 fn main_signature(member: &[Token], in_interface: bool) -> Option<MainKind> {
     let member = &strip_annotations(member)[..];
     let open = member.iter().position(|t| *t == Token::Punct('('))?;
-    if open < 2
-        || member[open - 1] != Token::Ident("main".into())
-        || member[open - 2] != Token::Ident("void".into())
-    {
+    if open < 2 || member[open - 1] != Token::Ident("main".into()) || member[open - 2] != Token::Ident("void".into()) {
         return None;
     }
     let modifiers: Vec<&str> = member[..open - 2]
@@ -256,11 +253,7 @@ fn main_signature(member: &[Token], in_interface: bool) -> Option<MainKind> {
     if is_private || !(params.is_empty() || string_array) {
         return None;
     }
-    if is_static && is_public && string_array {
-        Some(MainKind::Classic)
-    } else {
-        Some(MainKind::Instance)
-    }
+    if is_static && is_public && string_array { Some(MainKind::Classic) } else { Some(MainKind::Instance) }
 }
 
 /// Drops annotations (`@A`, `@a.B`, `@A(...)`) from a declaration's tokens,
@@ -308,12 +301,7 @@ fn is_string_array_param(params: &[Token]) -> bool {
     {
         rest = tail;
     }
-    let prefix = [
-        Token::Ident("java".into()),
-        Token::Punct('.'),
-        Token::Ident("lang".into()),
-        Token::Punct('.'),
-    ];
+    let prefix = [Token::Ident("java".into()), Token::Punct('.'), Token::Ident("lang".into()), Token::Punct('.')];
     if rest.starts_with(&prefix) {
         rest = &rest[prefix.len()..];
     }
@@ -387,7 +375,9 @@ mod tests {
 
     #[test]
     fn package_info_with_annotations() {
-        let d = parse("/** Docs. */\n@Deprecated\n@SuppressWarnings({\"a\", \"b\"})\n@java.lang.Deprecated(since = \"9\")\npackage p.q;\n");
+        let d = parse(
+            "/** Docs. */\n@Deprecated\n@SuppressWarnings({\"a\", \"b\"})\n@java.lang.Deprecated(since = \"9\")\npackage p.q;\n",
+        );
         assert_eq!(d.package.as_deref(), Some("p.q"));
         assert!(d.types.is_empty());
     }
@@ -411,7 +401,9 @@ mod tests {
     #[test]
     fn annotated_main_and_throws() {
         assert_eq!(
-            types("class A { @SuppressWarnings(\"x\") public static void main(@Deprecated String[] a) throws Exception {} }"),
+            types(
+                "class A { @SuppressWarnings(\"x\") public static void main(@Deprecated String[] a) throws Exception {} }"
+            ),
             one("A", CLASSIC)
         );
     }
@@ -459,14 +451,8 @@ mod tests {
 
     #[test]
     fn enum_and_record_with_main() {
-        assert_eq!(
-            types("enum E { A, B; public static void main(String[] a) {} }"),
-            one("E", CLASSIC)
-        );
-        assert_eq!(
-            types("record R(int x) { public static void main(String[] a) {} }"),
-            one("R", CLASSIC)
-        );
+        assert_eq!(types("enum E { A, B; public static void main(String[] a) {} }"), one("E", CLASSIC));
+        assert_eq!(types("record R(int x) { public static void main(String[] a) {} }"), one("R", CLASSIC));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn translate_unicode_escapes(text: &str) -> String {
     let mut backslashes = 0usize;
     while i < chars.len() {
         let c = chars[i];
-        if c == '\\' && backslashes % 2 == 0 && chars.get(i + 1) == Some(&'u') {
+        if c == '\\' && backslashes.is_multiple_of(2) && chars.get(i + 1) == Some(&'u') {
             let mut j = i + 1;
             while chars.get(j) == Some(&'u') {
                 j += 1;
@@ -158,9 +158,8 @@ fn skip_number(chars: &[char], mut i: usize) -> usize {
             && i > 0
             && matches!(chars[i - 1], 'e' | 'E' | 'p' | 'P')
             && !is_hex_digit_context(chars, i - 1);
-        if c.is_ascii_alphanumeric() || c == '_' || exponent_sign {
-            i += 1;
-        } else if c == '.' && chars.get(i + 1) != Some(&'.') {
+        let decimal_point = c == '.' && chars.get(i + 1) != Some(&'.');
+        if c.is_ascii_alphanumeric() || c == '_' || exponent_sign || decimal_point {
             i += 1;
         } else {
             break;

@@ -77,11 +77,11 @@ impl SourceTree {
             .classes()
             .into_iter()
             .map(|c| {
-                let score = strsim::jaro_winkler(&c.name.to_lowercase(), &name.to_lowercase())
-                    .max(strsim::jaro_winkler(&simple(&c.name), &wanted));
+                let score = strsim::normalized_damerau_levenshtein(&c.name.to_lowercase(), &name.to_lowercase())
+                    .max(strsim::normalized_damerau_levenshtein(&simple(&c.name), &wanted));
                 (score, c.name)
             })
-            .filter(|(score, _)| *score > 0.8)
+            .filter(|(score, _)| *score >= 0.75)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         scored.into_iter().take(3).map(|(_, name)| name).collect()
@@ -233,7 +233,11 @@ mod tests {
     #[test]
     fn finds_classes_packages_and_mismatches() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "sample01/Main.java", "package sample01; class Main { public static void main(String[] a) {} }");
+        write(
+            dir.path(),
+            "sample01/Main.java",
+            "package sample01; class Main { public static void main(String[] a) {} }",
+        );
         write(dir.path(), "sample01/Number.java", "package sample01; public class Number {}");
         write(dir.path(), "wrong/Thing.java", "package right; class Thing {}");
         write(dir.path(), "notes.txt", "class NotJava {}");
