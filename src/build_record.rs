@@ -102,7 +102,8 @@ impl BuildRecord {
     }
 
     /// Whether the record says `targets` are current for `sources` and `settings`,
-    /// with their class files still present in `classes`.
+    /// with every class file it lists still present in `classes` (the record
+    /// does not know which ones a target uses, so all must be there).
     pub fn is_fresh(
         &self,
         settings: &str,
@@ -114,10 +115,7 @@ impl BuildRecord {
             && self.settings == settings
             && same_contents(&self.sources, sources)
             && targets.iter().all(|t| self.entries.contains(t))
-            && targets
-                .iter()
-                .flat_map(|t| self.outputs.get(t).into_iter().flatten())
-                .all(|class| classes.join(class).is_file())
+            && self.outputs.values().flatten().all(|class| classes.join(class).is_file())
     }
 }
 
