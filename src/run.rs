@@ -29,6 +29,8 @@ pub fn command(ctx: &Context, target: Option<&OsStr>, args: &[OsString]) -> Resu
 /// The `java` command line for `class`: classes and jars on the classpath,
 /// UTF-8 output whatever the locale (JDK 17 otherwise prints `?` for
 /// non-ASCII text under LANG=C), then the project's java args.
+/// Under a UTF-8 locale the JVM already does this, and the flags would only
+/// cost start-up time, so they are left out.
 pub fn java_command(ctx: &Context, class: &str, args: &[OsString]) -> Result<ToolCommand> {
     let project = &ctx.project;
     let mut classpath = vec![project.classes.clone()];
@@ -36,10 +38,24 @@ pub fn java_command(ctx: &Context, class: &str, args: &[OsString]) -> Result<Too
     let mut java = ToolCommand::new(&ctx.jdk()?.java);
     java.current_dir(&ctx.cwd);
     java.arg("-cp").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
-    java.args(["-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8"]);
+    if !locale_is_utf8(|name| std::env::var(name).ok()) {
+        java.args(UTF8_FLAGS);
+    }
     java.args(&project.settings.java_args);
     java.arg(class).args(args);
     Ok(java)
+}
+
+pub const UTF8_FLAGS: [&str; 3] = ["-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8"];
+
+/// Whether the C library's character type locale (`LC_ALL`, then
+/// `LC_CTYPE`, then `LANG`) is UTF-8.
+pub fn locale_is_utf8(var: impl Fn(&str) -> Option<String>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].into_iter().find_map(|name| var(name).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
 }
 
 /// Resolves what to run to a class with a main method, checking it can be
@@ -137,5 +153,23 @@ impl MainKind {
             MainKind::Classic => "main",
             MainKind::Instance => "main (JDK 25+)",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locale_is_utf8;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn locale_detection_follows_libc_precedence() {
+        assert!(locale_is_utf8(env(&[("LANG", "en_US.UTF-8")])));
+        assert!(locale_is_utf8(env(&[("LC_CTYPE", "C.utf8"), ("LANG", "C")])));
+        assert!(!locale_is_utf8(env(&[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")])));
+        assert!(locale_is_utf8(env(&[("LC_ALL", ""), ("LANG", "ja_JP.UTF-8")])));
+        assert!(!locale_is_utf8(env(&[])));
     }
 }

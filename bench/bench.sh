@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# jbuild against the plain javac/java commands, measured in the same run with hyperfine.
+# Prints the median of RUNS runs of each command and the ratio jbuild/plain.
+# Usage: bench/bench.sh [RUNS]     (needs hyperfine and jq: apt-get install hyperfine jq)
+set -euo pipefail
+runs=${1:-10}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+jbuild="$repo/target/release/jbuild"
+edit="$repo/bench/edit.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Two copies of each project: one for the plain commands, one for jbuild,
+# so neither sees the other's output.
+for side in plain jbuild; do
+    mkdir -p "$work/sample-$side"
+    cp -r "$repo/sample-project/src" "$work/sample-$side/src"
+    "$repo/bench/generate.sh" "$work/big-$side" 50 10
+done
+(cd "$work/big-plain/src" && find . -name '*.java' | sort >"$work/big-files.txt")
+
+results="$work/results.md"
+echo "| benchmark | plain median | jbuild median | jbuild / plain |" >"$results"
+echo "| --- | ---: | ---: | ---: |" >>"$results"
+
+# compare NAME PLAIN_DIR PLAIN_CMD JBUILD_DIR JBUILD_CMD [PREPARE_PLAIN PREPARE_JBUILD]
+compare() {
+    local name=$1 plain_dir=$2 plain_cmd=$3 jbuild_dir=$4 jbuild_cmd=$5 prep_plain=${6:-} prep_jbuild=${7:-}
+    local args=(--runs "$runs" --warmup 2 --shell=none --style basic)
+    (cd "$plain_dir" && hyperfine "${args[@]}" ${prep_plain:+--prepare "$prep_plain"} \
+        --export-json "$work/plain.json" --command-name "plain" "$plain_cmd" >/dev/null)
+    (cd "$jbuild_dir" && hyperfine "${args[@]}" ${prep_jbuild:+--prepare "$prep_jbuild"} \
+        --export-json "$work/jbuild.json" --command-name "jbuild" "$jbuild_cmd" >/dev/null)
+    local p j
+    p=$(jq '.results[0].median' "$work/plain.json")
+    j=$(jq '.results[0].median' "$work/jbuild.json")
+    jq -rn --arg name "$name" --argjson p "$p" --argjson j "$j" \
+        '"| \($name) | \($p * 1000 * 10 | round / 10) ms | \($j * 1000 * 10 | round / 10) ms | \($j / $p * 1000 | round / 1000) |"' \
+        >>"$results"
+    tail -n 1 "$results"
+}
+
+s_plain="$work/sample-plain/src" s_jbuild="$work/sample-jbuild/src"
+b_plain="$work/big-plain/src" b_jbuild="$work/big-jbuild/src"
+mkdir -p "$work/sample-plain/classes" "$work/big-plain/classes"
+
+echo "== sample project (2 classes), $runs runs each"
+compare "sample: compile, nothing changed" \
+    "$s_plain" "javac -d ../classes -sourcepath ./ sample01/Main.java" \
+    "$s_jbuild" "$jbuild compile --quiet sample01/Main.java"
+compare "sample: run when fresh" \
+    "$work/sample-plain/classes" "java -cp . sample01.Main" \
+    "$work/sample-jbuild/classes" "$jbuild run --quiet sample01.Main"
+compare "sample: compile after editing Number.java" \
+    "$s_plain" "javac -d ../classes -sourcepath ./ sample01/Main.java" \
+    "$s_jbuild" "$jbuild compile --quiet sample01/Main.java" \
+    "$edit $s_plain/sample01/Number.java" "$edit $s_jbuild/sample01/Number.java"
+
+echo "== generated project (500 classes in 50 packages + app.Main), $runs runs each"
+compare "500 classes: compile all, nothing changed" \
+    "$b_plain" "javac -d ../classes -sourcepath . @$work/big-files.txt" \
+    "$b_jbuild" "$jbuild compile --quiet"
+compare "500 classes: run app.Main when fresh" \
+    "$work/big-plain/classes" "java -cp . app.Main" \
+    "$work/big-jbuild/classes" "$jbuild run --quiet app.Main"
+compare "500 classes: compile all after editing one file" \
+    "$b_plain" "javac -d ../classes -sourcepath . @$work/big-files.txt" \
+    "$b_jbuild" "$jbuild compile --quiet" \
+    "$edit $b_plain/pkg25/C5.java" "$edit $b_jbuild/pkg25/C5.java"
+
+echo
+echo "Machine: $(nproc) cores, $(uname -sm), $(javac -version 2>&1), $("$jbuild" --version)"
+echo
+cat "$results"
