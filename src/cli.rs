@@ -73,6 +73,10 @@ pub struct SettingsArgs {
     )]
     pub javac_args: Vec<String>,
 
+    /// Compile through the background daemon's warm workers (also JBUILD_DAEMON=1)
+    #[arg(long, global = true, env = "JBUILD_DAEMON", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Project settings")]
+    pub daemon: bool,
+
     /// Extra java argument (repeatable), e.g. --java-arg=-ea
     #[arg(
         long = "java-arg",
@@ -112,6 +116,40 @@ pub enum Command {
     },
     /// Remove the class files jbuild produced (and nothing else).
     Clean,
+    /// Show or stop the background compile daemon (see --daemon).
+    Daemon {
+        #[command(subcommand)]
+        action: DaemonCommand,
+    },
+    /// Rebuild on every change to the sources, through a warm compiler.
+    Watch {
+        /// What to do after each successful compile (default: nothing more).
+        #[command(subcommand)]
+        then: Option<WatchCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DaemonCommand {
+    /// Whether the daemon runs, with its pid, build, uptime and request count.
+    Status,
+    /// Stop the daemon (its warm workers stop with it).
+    Stop,
+    /// Run the daemon in the foreground (jbuild starts it this way itself).
+    #[command(hide = true)]
+    Serve,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Compile the given targets (default: the whole tree).
+    Compile { targets: Vec<OsString> },
+    /// Rerun a main class after each compile, stopping the previous run.
+    Run {
+        target: Option<OsString>,
+        #[arg(last = true, value_name = "ARGS")]
+        args: Vec<OsString>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

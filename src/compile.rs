@@ -14,17 +14,50 @@ use walkdir::WalkDir;
 
 use crate::Context;
 use crate::build_record::{BuildRecord, OutputLock, SourceState, hash_file, key_of};
+use crate::config::Config;
 use crate::error::{ExitStatus, usage};
+use crate::javac::Javac;
 use crate::process::ToolCommand;
 use crate::scanner::{SourceTree, list_sources};
 use crate::target::resolve_source;
 
-/// `jbuild compile [TARGET...]`.
-pub fn command(ctx: &Context, targets: &[OsString]) -> Result<ExitStatus> {
-    let files = targets.iter().map(|t| resolve_source(ctx, t)).collect::<Result<Vec<_>>>()?;
+/// `jbuild compile [TARGET...]`: source files and classes of one project,
+/// or several project folders compiled in one batch through a warm worker.
+pub fn command(config: &Config, targets: &[OsString]) -> Result<ExitStatus> {
+    let projects: Vec<&OsString> = targets.iter().filter(|t| is_project_dir(&config.cwd.join(t))).collect();
+    if !projects.is_empty() && projects.len() == targets.len() {
+        return compile_projects(config, &projects);
+    }
+    let ctx = config.context()?;
+    let files = targets.iter().map(|t| resolve_source(&ctx, t)).collect::<Result<Vec<_>>>()?;
     let request = if files.is_empty() { Request::WholeTree } else { Request::Files(files) };
-    build(ctx, &request)?;
+    build(&ctx, &request, &mut Javac::for_project(&ctx.project))?;
     Ok(ExitStatus::Success)
+}
+
+/// Whether `dir` is a project root: it has `jbuild.toml` or a `src/` folder.
+pub fn is_project_dir(dir: &Path) -> bool {
+    dir.join(crate::settings::SETTINGS_FILE).is_file() || dir.join("src").is_dir()
+}
+
+/// Compiles each project's whole tree, all through one warm worker, each to
+/// its own output folder. Every project is attempted; the first failure
+/// decides the exit code.
+fn compile_projects(config: &Config, dirs: &[&OsString]) -> Result<ExitStatus> {
+    let mut javac = if dirs.len() > 1 { Javac::warm(Some(config.cwd.clone())) } else { Javac::cold() };
+    let mut failed = Vec::new();
+    for dir in dirs {
+        let ctx = config.context_at(&config.cwd.join(dir))?;
+        if let Err(e) = build(&ctx, &Request::WholeTree, &mut javac) {
+            config.status.error(&e);
+            failed.push(Path::new(dir).display().to_string());
+        }
+    }
+    if failed.is_empty() {
+        Ok(ExitStatus::Success)
+    } else {
+        bail!("{} of {} projects failed to compile: {}", failed.len(), dirs.len(), failed.join(", "))
+    }
 }
 
 /// What to compile.
@@ -38,7 +71,7 @@ pub enum Request {
 
 /// Compiles `request` unless the record says its classes are current.
 /// Returns whether javac ran.
-pub fn build(ctx: &Context, request: &Request) -> Result<bool> {
+pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool> {
     let project = &ctx.project;
     let listing = list_sources(&project.src);
     for warning in &listing.warnings {
@@ -54,6 +87,11 @@ pub fn build(ctx: &Context, request: &Request) -> Result<bool> {
     let label = match request {
         Request::Files(files) if files.len() == 1 => class_label(&files[0]),
         _ => format!("{} files", targets.len()),
+    };
+    let label = match javac.shared_cwd() {
+        // One worker, many projects: say which project each line is about.
+        Some(cwd) => format!("{} ({label})", project.root.strip_prefix(cwd).unwrap_or(&project.root).display()),
+        None => label,
     };
     let target_keys: Vec<String> = targets.iter().map(|t| key_of(t)).collect();
 
@@ -81,24 +119,46 @@ pub fn build(ctx: &Context, request: &Request) -> Result<bool> {
         .prefix("staging-")
         .tempdir_in(BuildRecord::dir(&project.classes))
         .context("creating a staging folder")?;
-    let javac = javac_command(ctx, staging.path(), &targets)?;
-    ctx.status.line("Compiling", format_args!("{label} (javac {})", jdk.version));
-    ctx.status.command(&javac.display());
-    let status = javac.status()?;
-    if !status.success() {
-        bail!("could not compile {label}: javac exited with {}", describe_status(status));
+    let command = javac_command(ctx, staging.path(), &targets, javac.shared_cwd())?;
+    let warm = if javac.is_warm() { ", warm" } else { "" };
+    ctx.status.line("Compiling", format_args!("{label} (javac {}{warm})", jdk.version));
+    ctx.status.command(&command.display(), if javac.is_warm() { " in the warm worker" } else { "" });
+    let run = javac.run(jdk, &ctx.status, &command, staging.path())?;
+    if !run.success {
+        return Err(CompileFailed { label, code: run.code, diagnostics: run.diagnostics }.into());
     }
     install_outputs(ctx, &tree, record, sources, settings, &targets, staging.path())?;
     Ok(true)
 }
 
+/// javac failed; its diagnostics were printed, or captured here.
+#[derive(Debug)]
+pub struct CompileFailed {
+    pub label: String,
+    pub code: Option<i32>,
+    pub diagnostics: Vec<u8>,
+}
+
+impl std::fmt::Display for CompileFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "could not compile {}: javac exited with code {code}", self.label),
+            None => write!(f, "could not compile {}: javac was killed", self.label),
+        }
+    }
+}
+
+impl std::error::Error for CompileFailed {}
+
 /// The javac command line: the classic script's `-d <classes> -sourcepath
-/// <src>`, run from `src/` so diagnostics name files as the user wrote them.
-fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf]) -> Result<ToolCommand> {
+/// <src>`, run from `src/` so diagnostics name files as the user wrote them;
+/// or, when one worker serves several projects, from `shared_cwd` with
+/// absolute paths.
+fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Option<&Path>) -> Result<ToolCommand> {
     let project = &ctx.project;
     let settings = &project.settings;
     let mut javac = ToolCommand::new(&ctx.jdk()?.javac);
-    javac.current_dir(&project.src);
+    javac.current_dir(shared_cwd.unwrap_or(&project.src));
     javac.arg("-d").arg(out);
     // The staging folder doubles as an empty classpath: javac then finds no
     // stray class files (not even in src/) and compiles everything it uses
@@ -106,13 +166,16 @@ fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf]) -> Result<ToolC
     let mut classpath = project.jars()?;
     classpath.insert(0, out.to_path_buf());
     javac.arg("-classpath").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
-    javac.arg("-sourcepath").arg(".");
+    javac.arg("-sourcepath").arg(if shared_cwd.is_some() { project.src.as_path() } else { Path::new(".") });
     javac.arg("-encoding").arg(&settings.encoding);
     if let Some(release) = settings.release {
         javac.arg("--release").arg(release.to_string());
     }
     javac.args(&settings.javac_args);
-    javac.args(targets);
+    match shared_cwd {
+        Some(_) => javac.args(targets.iter().map(|t| project.src.join(t))),
+        None => javac.args(targets),
+    };
     Ok(javac)
 }
 
@@ -254,13 +317,6 @@ fn settings_fingerprint(ctx: &Context) -> Result<String> {
         "encoding": settings.encoding, "javac_args": settings.javac_args, "jars": jars,
     });
     Ok(blake3::hash(identity.to_string().as_bytes()).to_hex().to_string())
-}
-
-fn describe_status(status: std::process::ExitStatus) -> String {
-    match status.code() {
-        Some(code) => format!("code {code}"),
-        None => format!("{status}"),
-    }
 }
 
 fn plural(n: usize) -> &'static str {

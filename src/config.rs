@@ -1,11 +1,12 @@
 //! Turns parsed arguments into a validated `Config` before any work starts.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{Cli, Command, ListFormat};
+use crate::Context;
+use crate::cli::{Cli, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand};
 use crate::project::Project;
 use crate::status::{Status, Verbosity};
 
@@ -16,12 +17,23 @@ pub enum Action {
     Run { target: Option<OsString>, args: Vec<OsString> },
     List { all: bool, format: ListFormat },
     Clean,
+    Watch { then: WatchAction },
+    Daemon { action: &'static str },
+}
+
+/// What `jbuild watch` does after each compile.
+#[derive(Debug, Clone)]
+pub enum WatchAction {
+    Compile { targets: Vec<OsString> },
+    Run { target: Option<OsString>, args: Vec<OsString> },
 }
 
 #[derive(Debug)]
 pub struct Config {
     pub cwd: PathBuf,
-    pub project: Project,
+    /// `--project DIR`, resolved against the current folder.
+    pub project_dir: Option<PathBuf>,
+    pub settings: SettingsArgs,
     pub status: Status,
     pub action: Action,
 }
@@ -34,17 +46,42 @@ impl Config {
             _ => Verbosity::Normal,
         };
         let cwd = std::env::current_dir().context("reading the current folder")?;
-        let (start, explicit) = match &cli.global.project {
-            Some(dir) => (cwd.join(dir), true),
-            None => (cwd.clone(), false),
-        };
-        let project = Project::load(&start, explicit, &cli.global.settings)?;
+        let project_dir = cli.global.project.as_ref().map(|dir| cwd.join(dir));
         let action = match cli.command {
             Command::Compile { targets } => Action::Compile { targets },
             Command::Run { target, args } => Action::Run { target, args },
             Command::List { all, format } => Action::List { all, format },
             Command::Clean => Action::Clean,
+            Command::Daemon { action } => Action::Daemon {
+                action: match action {
+                    DaemonCommand::Status => "status",
+                    DaemonCommand::Stop => "stop",
+                    DaemonCommand::Serve => "serve",
+                },
+            },
+            Command::Watch { then } => Action::Watch {
+                then: match then {
+                    None => WatchAction::Compile { targets: Vec::new() },
+                    Some(WatchCommand::Compile { targets }) => WatchAction::Compile { targets },
+                    Some(WatchCommand::Run { target, args }) => WatchAction::Run { target, args },
+                },
+            },
         };
-        Ok(Config { cwd, project, status: Status::new(verbosity), action })
+        Ok(Config { cwd, project_dir, settings: cli.global.settings, status: Status::new(verbosity), action })
+    }
+
+    /// The project this invocation works on: `--project DIR`, else the one
+    /// around the current folder.
+    pub fn context(&self) -> Result<Context> {
+        let project = match &self.project_dir {
+            Some(dir) => Project::load(dir, true, &self.settings)?,
+            None => Project::load(&self.cwd, false, &self.settings)?,
+        };
+        Ok(Context::new(self.cwd.clone(), project, self.status))
+    }
+
+    /// The project rooted at `dir` (for commands that work on several).
+    pub fn context_at(&self, dir: &Path) -> Result<Context> {
+        Ok(Context::new(self.cwd.clone(), Project::load(dir, true, &self.settings)?, self.status))
     }
 }

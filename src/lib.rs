@@ -8,7 +8,9 @@ pub mod clean;
 pub mod cli;
 pub mod compile;
 pub mod config;
+pub mod daemon;
 pub mod error;
+pub mod javac;
 pub mod jdk;
 pub mod list;
 pub mod process;
@@ -18,6 +20,8 @@ pub mod scanner;
 pub mod settings;
 pub mod status;
 pub mod target;
+pub mod watch;
+pub mod worker;
 
 use std::cell::OnceCell;
 use std::path::PathBuf;
@@ -59,11 +63,12 @@ impl Context {
 /// Runs one jbuild invocation.
 pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
     let config = Config::from_cli(cli)?;
-    let ctx = Context::new(config.cwd, config.project, config.status);
-    match config.action {
-        Action::Compile { targets } => compile::command(&ctx, &targets),
-        Action::Run { target, args } => run::command(&ctx, target.as_deref(), &args),
-        Action::List { all, format } => list::command(&ctx, all, format),
-        Action::Clean => clean::command(&ctx),
+    match &config.action {
+        Action::Compile { targets } => compile::command(&config, targets),
+        Action::Run { target, args } => run::command(&config.context()?, target.as_deref(), args),
+        Action::List { all, format } => list::command(&config.context()?, *all, *format),
+        Action::Clean => clean::command(&config.context()?),
+        Action::Watch { then } => watch::command(&config.context()?, then),
+        Action::Daemon { action } => daemon::command(action, &config.status),
     }
 }

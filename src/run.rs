@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result};
 use crate::Context;
 use crate::compile::{Request, build};
 use crate::error::{ExitStatus, usage};
+use crate::javac::Javac;
 use crate::process::ToolCommand;
 use crate::scanner::{ClassInfo, MainKind, SourceFile, SourceTree, is_class_name};
 use crate::target::{class_not_found, resolve_class, resolve_source};
@@ -16,10 +17,10 @@ use crate::target::{class_not_found, resolve_class, resolve_source};
 /// `jbuild run [TARGET] [-- ARGS...]`.
 pub fn command(ctx: &Context, target: Option<&OsStr>, args: &[OsString]) -> Result<ExitStatus> {
     let main = main_class(ctx, target)?;
-    build(ctx, &Request::Files(vec![main.file.clone()]))?;
+    build(ctx, &Request::Files(vec![main.file.clone()]), &mut Javac::for_project(&ctx.project))?;
     let java = java_command(ctx, &main.name, args)?;
     if ctx.status.verbosity == crate::status::Verbosity::Verbose {
-        ctx.status.command(&java.display());
+        ctx.status.command(&java.display(), "");
     } else {
         ctx.status.line("Running", &main.name);
     }

@@ -22,6 +22,7 @@ pub struct SettingsFile {
     pub javac_args: Option<Vec<String>>,
     pub java_args: Option<Vec<String>>,
     pub main: Option<String>,
+    pub daemon: Option<bool>,
 }
 
 /// Settings after merging file and flags, validated.
@@ -36,6 +37,8 @@ pub struct Settings {
     pub javac_args: Vec<String>,
     pub java_args: Vec<String>,
     pub main: Option<String>,
+    /// Compile through the background daemon.
+    pub daemon: bool,
 }
 
 impl SettingsFile {
@@ -66,6 +69,7 @@ impl Settings {
             javac_args: pick_vec(&flags.javac_args, file.javac_args),
             java_args: pick_vec(&flags.java_args, file.java_args),
             main: file.main,
+            daemon: flags.daemon || file.daemon.unwrap_or(false),
         };
         settings.validate(file_path)?;
         Ok(settings)

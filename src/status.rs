@@ -31,11 +31,17 @@ impl Status {
         let _ = writeln!(std::io::stderr().lock(), "{verb} {message}");
     }
 
-    /// A command line, shown only with `--verbose`.
-    pub fn command(&self, line: &str) {
+    /// A command line, shown only with `--verbose`; `note` says where it runs.
+    pub fn command(&self, line: &str, note: &str) {
         if self.verbosity == Verbosity::Verbose {
-            self.line("Running", format_args!("`{line}`"));
+            self.line("Running", format_args!("`{line}`{note}"));
         }
+    }
+
+    /// An error that does not stop the whole command (one project of many).
+    pub fn error(&self, error: &anyhow::Error) {
+        let label = if self.color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+        let _ = writeln!(std::io::stderr().lock(), "jbuild: {label}: {error:#}");
     }
 
     pub fn warning(&self, message: impl std::fmt::Display) {
