@@ -93,7 +93,9 @@ impl Javac {
             Mode::Warm { worker, broken, .. } => {
                 (!*broken).then(|| compile_in_worker(worker, broken, jdk, cwd, command))
             }
-            Mode::Daemon { client, broken } => (!*broken).then(|| compile_in_daemon(client, broken, jdk, cwd, command)),
+            Mode::Daemon { client, broken } => {
+                (!*broken).then(|| compile_in_daemon(client, broken, jdk, status, cwd, command))
+            }
         };
         match warm {
             Some(Ok(compiled)) => return self.finish_warm(compiled),
@@ -158,14 +160,12 @@ fn compile_in_daemon(
     client: &mut Option<DaemonClient>,
     broken: &mut bool,
     jdk: &Jdk,
+    status: &Status,
     cwd: &Path,
     command: &ToolCommand,
 ) -> Result<Compiled> {
     if client.is_none() {
-        *client = Some(
-            DaemonClient::connect_or_start(&Status::new(crate::status::Verbosity::Quiet))
-                .inspect_err(|_| *broken = true)?,
-        );
+        *client = Some(DaemonClient::connect_or_start(status).inspect_err(|_| *broken = true)?);
     }
     let connected = client.as_mut().expect("just connected");
     connected.compile(jdk, cwd, command.arguments()).inspect_err(|_| *client = None)

@@ -62,12 +62,16 @@ impl Worker {
     /// Starts a worker for `jdk` whose working folder is `cwd` (javac
     /// resolves relative paths against it, so requests must come from there).
     pub fn start(jdk: &Jdk, cwd: &Path) -> Result<Worker> {
-        let classes = ensure_compiled(jdk)?;
+        Worker::launch(jdk, cwd, &ensure_compiled(jdk, &cache_dir()?)?)
+    }
+
+    /// Starts a worker from its compiled `classes` (see [`ensure_compiled`]).
+    pub fn launch(jdk: &Jdk, cwd: &Path, classes: &Path) -> Result<Worker> {
         let mut command = ToolCommand::new(&jdk.java);
         command
             .current_dir(cwd)
             .args(["-XX:+UseSerialGC", "-Xmx1g", "-XX:-UsePerfData", "-Djbuild.worker=1", "-cp"])
-            .arg(&classes)
+            .arg(classes)
             .arg("JbuildWorker");
         let (mut command, _) = command.build()?;
         let mut child = command
@@ -229,13 +233,14 @@ pub fn cache_dir() -> Result<PathBuf> {
         .ok_or_else(|| anyhow!("no cache folder: set JBUILD_CACHE_DIR, XDG_CACHE_HOME or HOME"))
 }
 
-/// The worker's class folder for `jdk`, compiling it there first if needed.
+/// The worker's class folder for `jdk` in the cache folder `cache`,
+/// compiling it there first if needed.
 /// Keyed by the JDK and the worker's own source, and safe when several
 /// jbuilds get there at once: each compiles into its own temp folder and the
 /// first rename wins.
-pub fn ensure_compiled(jdk: &Jdk) -> Result<PathBuf> {
+pub fn ensure_compiled(jdk: &Jdk, cache: &Path) -> Result<PathBuf> {
     let key = blake3::hash(format!("{SOURCE}\n{}\n{}", jdk.javac.display(), jdk.version).as_bytes()).to_hex();
-    let root = cache_dir()?.join("worker");
+    let root = cache.join("worker");
     let dir = root.join(&key.as_str()[..16]);
     if dir.join("JbuildWorker.class").is_file() {
         return Ok(dir);

@@ -227,3 +227,19 @@ pub fn jdk_at_least(feature: u32) -> Option<PathBuf> {
         home.join("bin/javac").is_file() && jbuild::jdk::feature_of(version) >= feature
     })
 }
+
+/// Pids of live processes whose working folder is under `dir` (to prove no
+/// JVM was left behind).
+pub fn processes_under(dir: &Path) -> Vec<u32> {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let zombie = status.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z'));
+            !zombie && std::fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd.starts_with(&dir))
+        })
+        .collect()
+}
