@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # jbuild against the plain javac/java commands, measured in the same run with hyperfine.
 # Prints the median of RUNS runs of each command and the ratio jbuild/plain.
-# Usage: bench/bench.sh [RUNS]     (needs hyperfine and jq: apt-get install hyperfine jq)
+# Usage: bench/bench.sh [RUNS] [HEAVY_RUNS]   (needs hyperfine and jq: apt-get install hyperfine jq)
+# HEAVY_RUNS (default 3) is for the 100-exercise batch, where one plain run takes a minute.
 set -euo pipefail
 runs=${1:-10}
+heavy_runs=${2:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
 jbuild="$repo/target/release/jbuild"
 edit="$repo/bench/edit.sh"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# The daemon of this run keeps its socket and worker cache here, apart from the user's.
+export JBUILD_CACHE_DIR="$work/cache"
+trap '"$jbuild" daemon stop >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 # Two copies of each project: one for the plain commands, one for jbuild,
 # so neither sees the other's output.
@@ -25,9 +29,11 @@ echo "| benchmark | plain median | jbuild median | jbuild / plain |" >"$results"
 echo "| --- | ---: | ---: | ---: |" >>"$results"
 
 # compare NAME PLAIN_DIR PLAIN_CMD JBUILD_DIR JBUILD_CMD [PREPARE_PLAIN PREPARE_JBUILD]
+# ($runs and $warmup are read at call time, so a section can change them.)
+warmup=2
 compare() {
     local name=$1 plain_dir=$2 plain_cmd=$3 jbuild_dir=$4 jbuild_cmd=$5 prep_plain=${6:-} prep_jbuild=${7:-}
-    local args=(--runs "$runs" --warmup 2 --shell=none --style basic)
+    local args=(--runs "$runs" --warmup "$warmup" --shell=none --style basic)
     (cd "$plain_dir" && hyperfine "${args[@]}" ${prep_plain:+--prepare "$prep_plain"} \
         --export-json "$work/plain.json" --command-name "plain" "$plain_cmd" >/dev/null)
     (cd "$jbuild_dir" && hyperfine "${args[@]}" ${prep_jbuild:+--prepare "$prep_jbuild"} \
@@ -68,6 +74,29 @@ compare "500 classes: compile all after editing one file" \
     "$b_plain" "javac -d ../classes -sourcepath . @$work/big-files.txt" \
     "$b_jbuild" "$jbuild compile --quiet" \
     "$edit $b_plain/pkg25/C5.java" "$edit $b_jbuild/pkg25/C5.java"
+
+echo "== warm compiler: the daemon's worker vs a cold javac, after an edit ($runs runs each)"
+warmup=5
+compare "sample: edit Number.java, compile (daemon)" \
+    "$s_plain" "javac -d ../classes -sourcepath ./ sample01/Main.java" \
+    "$s_jbuild" "$jbuild compile --quiet --daemon sample01/Main.java" \
+    "$edit $s_plain/sample01/Number.java" "$edit $s_jbuild/sample01/Number.java"
+compare "sample: edit Number.java, compile and run (daemon)" \
+    "$s_plain" "$repo/bench/compile-and-run.sh" \
+    "$s_jbuild" "$jbuild run --quiet --daemon sample01.Main" \
+    "$edit $s_plain/sample01/Number.java" "$edit $s_jbuild/sample01/Number.java"
+compare "500 classes: edit one file, compile all (daemon)" \
+    "$b_plain" "javac -d ../classes -sourcepath . @$work/big-files.txt" \
+    "$b_jbuild" "$jbuild compile --quiet --daemon" \
+    "$edit $b_plain/pkg25/C5.java" "$edit $b_jbuild/pkg25/C5.java"
+
+echo "== 100 exercise projects, compiled from scratch: a javac per project vs one jbuild batch ($heavy_runs runs each)"
+for side in plain jbuild; do "$repo/bench/generate-exercises.sh" "$work/ex-$side" 100; done
+runs=$heavy_runs warmup=1
+compare "100 exercises: compile all from scratch" \
+    "$work/ex-plain" "$repo/bench/javac-each.sh $work/ex-plain" \
+    "$work/ex-jbuild" "$jbuild compile --quiet $(cd "$work/ex-jbuild" && echo ex*)" \
+    "$repo/bench/clean-classes.sh $work/ex-plain" "$repo/bench/clean-classes.sh $work/ex-jbuild"
 
 echo
 echo "Machine: $(nproc) cores, $(uname -sm), $(javac -version 2>&1), $("$jbuild" --version)"
