@@ -116,6 +116,8 @@ pub enum Command {
     },
     /// Remove the class files jbuild produced (and nothing else).
     Clean,
+    /// Compile every exercise and run it against its input/expected-output cases.
+    Check(CheckArgs),
     /// Show or stop the background compile daemon (see --daemon).
     Daemon {
         #[command(subcommand)]
@@ -127,6 +129,51 @@ pub enum Command {
         #[command(subcommand)]
         then: Option<WatchCommand>,
     },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Projects, or folders of projects (default: this project, or every project below here).
+    pub paths: Vec<PathBuf>,
+
+    /// Cases run at once [default: number of cores]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Wall-clock limit per case, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+
+    /// Heap limit per case (-Xmx), in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub memory: u64,
+
+    /// Limit on stdout+stderr per case, e.g. 1MiB, 512KiB.
+    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
+    pub output_limit: String,
+
+    /// Comparison: lines (default), exact, tokens, contains, regex, float[:TOL].
+    #[arg(long, value_name = "MODE")]
+    pub compare: Option<String>,
+
+    /// Write JUnit XML here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Output format [default: github when GITHUB_ACTIONS=true, else text]
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
+
+    /// Run only slice K of N (e.g. 2/4), for CI matrices.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +191,8 @@ pub enum DaemonCommand {
 pub enum WatchCommand {
     /// Compile the given targets (default: the whole tree).
     Compile { targets: Vec<OsString> },
+    /// Rerun the checks after each change.
+    Check(CheckArgs),
     /// Rerun a main class after each compile, stopping the previous run.
     Run {
         target: Option<OsString>,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use crate::Context;
-use crate::cli::{Cli, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand};
+use crate::check::{CheckOptions, Format};
+use crate::cli::{CheckArgs, CheckFormat, Cli, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand};
+use crate::error::usage;
 use crate::project::Project;
 use crate::status::{Status, Verbosity};
 
@@ -19,6 +21,7 @@ pub enum Action {
     Clean,
     Watch { then: WatchAction },
     Daemon { action: &'static str },
+    Check(CheckOptions),
 }
 
 /// What `jbuild watch` does after each compile.
@@ -26,6 +29,7 @@ pub enum Action {
 pub enum WatchAction {
     Compile { targets: Vec<OsString> },
     Run { target: Option<OsString>, args: Vec<OsString> },
+    Check(CheckOptions),
 }
 
 #[derive(Debug)]
@@ -52,6 +56,7 @@ impl Config {
             Command::Run { target, args } => Action::Run { target, args },
             Command::List { all, format } => Action::List { all, format },
             Command::Clean => Action::Clean,
+            Command::Check(args) => Action::Check(check_options(&args)?),
             Command::Daemon { action } => Action::Daemon {
                 action: match action {
                     DaemonCommand::Status => "status",
@@ -64,6 +69,7 @@ impl Config {
                     None => WatchAction::Compile { targets: Vec::new() },
                     Some(WatchCommand::Compile { targets }) => WatchAction::Compile { targets },
                     Some(WatchCommand::Run { target, args }) => WatchAction::Run { target, args },
+                    Some(WatchCommand::Check(args)) => WatchAction::Check(check_options(&args)?),
                 },
             },
         };
@@ -84,4 +90,36 @@ impl Config {
     pub fn context_at(&self, dir: &Path) -> Result<Context> {
         Ok(Context::new(self.cwd.clone(), Project::load(dir, true, &self.settings)?, self.status))
     }
+}
+
+/// Validates `jbuild check` flags.
+fn check_options(args: &CheckArgs) -> Result<CheckOptions> {
+    let bad = |flag: &str, e: anyhow::Error| usage(format!("{flag}: {e:#}"));
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return Err(usage(format!("--timeout {}: must be a positive number of seconds", args.timeout)));
+    }
+    if args.memory == 0 {
+        return Err(usage("--memory: must be a positive number of MiB"));
+    }
+    if args.jobs == Some(0) {
+        return Err(usage("--jobs: must be at least 1"));
+    }
+    let format = match args.format {
+        Some(CheckFormat::Text) => Format::Text,
+        Some(CheckFormat::Json) => Format::Json,
+        Some(CheckFormat::Github) => Format::Github,
+        None if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => Format::Github,
+        None => Format::Text,
+    };
+    Ok(CheckOptions {
+        paths: args.paths.clone(),
+        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        memory_mib: args.memory,
+        output_limit: crate::check::parse_size(&args.output_limit).map_err(|e| bad("--output-limit", e))?,
+        compare: args.compare.as_deref().map(str::parse).transpose().map_err(|e| bad("--compare", e))?,
+        junit: args.junit.clone(),
+        format,
+        shard: args.shard.as_deref().map(crate::check::parse_shard).transpose().map_err(|e| bad("--shard", e))?,
+    })
 }

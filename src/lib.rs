@@ -4,6 +4,7 @@
 //! here so tests can reach it.
 
 pub mod build_record;
+pub mod check;
 pub mod clean;
 pub mod cli;
 pub mod compile;
@@ -23,8 +24,8 @@ pub mod target;
 pub mod watch;
 pub mod worker;
 
-use std::cell::OnceCell;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use anyhow::Result;
 
@@ -40,12 +41,12 @@ pub struct Context {
     pub cwd: PathBuf,
     pub project: Project,
     pub status: Status,
-    jdk: OnceCell<Jdk>,
+    jdk: OnceLock<Jdk>,
 }
 
 impl Context {
     pub fn new(cwd: PathBuf, project: Project, status: Status) -> Context {
-        Context { cwd, project, status, jdk: OnceCell::new() }
+        Context { cwd, project, status, jdk: OnceLock::new() }
     }
 
     pub fn jdk(&self) -> Result<&Jdk> {
@@ -68,7 +69,8 @@ pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
         Action::Run { target, args } => run::command(&config.context()?, target.as_deref(), args),
         Action::List { all, format } => list::command(&config.context()?, *all, *format),
         Action::Clean => clean::command(&config.context()?),
-        Action::Watch { then } => watch::command(&config.context()?, then),
+        Action::Watch { then } => watch::command(&config, then),
+        Action::Check(options) => check::command(&config, options),
         Action::Daemon { action } => daemon::command(action, &config.status),
     }
 }

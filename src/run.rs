@@ -18,7 +18,7 @@ use crate::target::{class_not_found, resolve_class, resolve_source};
 pub fn command(ctx: &Context, target: Option<&OsStr>, args: &[OsString]) -> Result<ExitStatus> {
     let main = main_class(ctx, target)?;
     build(ctx, &Request::Files(vec![main.file.clone()]), &mut Javac::for_project(&ctx.project))?;
-    let java = java_command(ctx, &main.name, args)?;
+    let java = java_command(ctx, &main.name, &[], args)?;
     if ctx.status.verbosity == crate::status::Verbosity::Verbose {
         ctx.status.command(&java.display(), "");
     } else {
@@ -32,7 +32,7 @@ pub fn command(ctx: &Context, target: Option<&OsStr>, args: &[OsString]) -> Resu
 /// non-ASCII text under LANG=C), then the project's java args.
 /// Under a UTF-8 locale the JVM already does this, and the flags would only
 /// cost start-up time, so they are left out.
-pub fn java_command(ctx: &Context, class: &str, args: &[OsString]) -> Result<ToolCommand> {
+pub fn java_command(ctx: &Context, class: &str, jvm_flags: &[String], args: &[OsString]) -> Result<ToolCommand> {
     let project = &ctx.project;
     let mut classpath = vec![project.classes.clone()];
     classpath.extend(project.jars()?);
@@ -42,6 +42,7 @@ pub fn java_command(ctx: &Context, class: &str, args: &[OsString]) -> Result<Too
     if !locale_is_utf8(|name| std::env::var(name).ok()) {
         java.args(UTF8_FLAGS);
     }
+    java.args(jvm_flags);
     java.args(&project.settings.java_args);
     java.arg(class).args(args);
     Ok(java)

@@ -23,10 +23,33 @@ pub struct SettingsFile {
     pub java_args: Option<Vec<String>>,
     pub main: Option<String>,
     pub daemon: Option<bool>,
+    /// `[[check]]` tables: cases for `jbuild check`.
+    pub check: Option<Vec<CheckTable>>,
+}
+
+/// One `[[check]]` table of `jbuild.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckTable {
+    pub name: Option<String>,
+    pub main: Option<String>,
+    pub args: Option<Vec<String>>,
+    pub stdin: Option<String>,
+    pub stdin_file: Option<PathBuf>,
+    pub stdout: Option<String>,
+    pub stdout_file: Option<PathBuf>,
+    pub compare: Option<String>,
+    /// Seconds.
+    pub timeout: Option<f64>,
+    /// MiB.
+    pub memory: Option<u64>,
+    pub points: Option<f64>,
+    /// Expected exit code (default 0).
+    pub code: Option<i32>,
 }
 
 /// Settings after merging file and flags, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub src: PathBuf,
     pub classes: PathBuf,
@@ -39,6 +62,7 @@ pub struct Settings {
     pub main: Option<String>,
     /// Compile through the background daemon.
     pub daemon: bool,
+    pub checks: Vec<CheckTable>,
 }
 
 impl SettingsFile {
@@ -70,6 +94,7 @@ impl Settings {
             java_args: pick_vec(&flags.java_args, file.java_args),
             main: file.main,
             daemon: flags.daemon || file.daemon.unwrap_or(false),
+            checks: file.check.unwrap_or_default(),
         };
         settings.validate(file_path)?;
         Ok(settings)

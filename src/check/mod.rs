@@ -1,0 +1,457 @@
+//! `jbuild check`: the CI checker for Java exercises. Finds projects and
+//! their cases, compiles every project once through one warm worker, runs
+//! the cases in parallel under limits, and reports verdicts, diffs, JUnit
+//! XML, JSON and GitHub annotations.
+
+pub mod cases;
+pub mod compare;
+pub mod diff;
+pub mod github;
+pub mod junit;
+pub mod report;
+pub mod runner;
+pub mod verdict;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+
+use self::cases::{Case, Program};
+use self::compare::Compare;
+use self::runner::{Execution, Limits, execute};
+use self::verdict::{CaseResult, Verdict};
+use crate::Context;
+use crate::compile::{CompileFailed, Request, build, is_project_dir};
+use crate::config::Config;
+use crate::error::{ExitStatus, usage};
+use crate::javac::Javac;
+use crate::target::resolve_class;
+
+/// JVM options for every case: the JVM starts faster with them and a
+/// program behaves the same (see the README's measurements). `-Xss` makes
+/// room for deeply recursive solutions.
+pub const CASE_JVM_FLAGS: &[&str] = &["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss64m"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+/// `jbuild check` options, validated.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub jobs: usize,
+    pub timeout: Duration,
+    pub memory_mib: u64,
+    pub output_limit: usize,
+    pub compare: Option<Compare>,
+    pub junit: Option<PathBuf>,
+    pub format: Format,
+    /// `(k, n)`: run the k-th (1-based) of n slices.
+    pub shard: Option<(usize, usize)>,
+}
+
+/// A project to check, with its cases.
+struct CheckProject {
+    ctx: Context,
+    /// Folder name as shown in reports (relative to where jbuild ran).
+    label: String,
+    cases: Vec<Case>,
+}
+
+pub fn command(config: &Config, options: &CheckOptions) -> Result<ExitStatus> {
+    let projects = find_projects(config, &options.paths)?;
+    let mut checked = Vec::new();
+    for ctx in projects {
+        let label = relative_label(&config.cwd, &ctx.project.root);
+        let cases = cases::discover(&ctx).with_context(|| format!("project {label}"))?;
+        cases::check_readable(&cases)?;
+        checked.push(CheckProject { ctx, label, cases });
+    }
+    if let Some((k, n)) = options.shard {
+        let mut index = 0;
+        for project in &mut checked {
+            project.cases.retain(|_| {
+                index += 1;
+                (index - 1) % n == k - 1
+            });
+        }
+    }
+    let total: usize = checked.iter().map(|p| p.cases.len()).sum();
+    if total == 0 {
+        return Err(usage(format!(
+            "no check cases found in {} project{} (looked for tests/, test/, [[check]] in jbuild.toml, .github/classroom/autograding.json)",
+            checked.len(),
+            if checked.len() == 1 { "" } else { "s" }
+        )));
+    }
+
+    let mut reporter = report::Reporter::new(options.format, config.status, total);
+    let compiled = compile_projects(config, &checked);
+    let setups = run_setups(&checked, options);
+
+    // Run every case, in parallel, reporting in a stable order as results come in.
+    let work: Vec<(usize, usize)> =
+        checked.iter().enumerate().flat_map(|(p, project)| (0..project.cases.len()).map(move |c| (p, c))).collect();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<BTreeMap<usize, CaseResult>> = Mutex::default();
+    let (sender, ready) = std::sync::mpsc::channel::<usize>();
+    let mut ordered = Vec::with_capacity(work.len());
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1).min(work.len()) {
+            let sender = sender.clone();
+            let (work, next, results, checked, compiled, setups) =
+                (&work, &next, &results, &checked, &compiled, &setups);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(p, c)) = work.get(i) else { break };
+                    let project = &checked[p];
+                    let result = run_case(project, &project.cases[c], &compiled[p], setups, options);
+                    results.lock().expect("results lock").insert(i, result);
+                    if sender.send(i).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut shown = 0;
+        for _ in ready {
+            let mut results = results.lock().expect("results lock");
+            while let Some(result) = results.remove(&shown) {
+                reporter.case(&result);
+                ordered.push(result);
+                shown += 1;
+            }
+        }
+    });
+
+    if let Some(path) = &options.junit {
+        let xml = junit::render(&ordered);
+        std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
+    }
+    reporter.finish(&ordered)?;
+    Ok(if ordered.iter().all(|r| r.verdict.passed()) { ExitStatus::Success } else { ExitStatus::Failure })
+}
+
+/// The projects to check: the given folders (each a project or a folder of
+/// projects), else the current project, else every project below here.
+fn find_projects(config: &Config, paths: &[PathBuf]) -> Result<Vec<Context>> {
+    let mut roots = BTreeSet::new();
+    if paths.is_empty() {
+        if config.project_dir.is_some() {
+            return Ok(vec![config.context()?]);
+        }
+        match crate::project::discover(&config.cwd) {
+            Ok(root) => {
+                roots.insert(root);
+            }
+            Err(_) => roots.extend(projects_below(&config.cwd)),
+        }
+    } else {
+        for path in paths {
+            let dir = config.cwd.join(path);
+            if !dir.is_dir() {
+                return Err(usage(format!("{}: no such folder", path.display())));
+            }
+            if is_project_dir(&dir) {
+                roots.insert(dir);
+            } else {
+                let below = projects_below(&dir);
+                if below.is_empty() {
+                    return Err(usage(format!(
+                        "{}: no Java project (a folder with src/ or jbuild.toml) in it",
+                        path.display()
+                    )));
+                }
+                roots.extend(below);
+            }
+        }
+    }
+    if roots.is_empty() {
+        return Err(usage(format!(
+            "no Java projects at or below {} (a project is a folder with src/ or jbuild.toml)",
+            config.cwd.display()
+        )));
+    }
+    roots.into_iter().map(|root| config.context_at(&root)).collect()
+}
+
+/// Project folders below `dir`, not looking inside a project once found,
+/// nor into hidden or build folders.
+fn projects_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut walker = walkdir::WalkDir::new(dir).min_depth(1).max_depth(6).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || matches!(name.as_ref(), "classes" | "target" | "build" | "node_modules" | "src") {
+            walker.skip_current_dir();
+            continue;
+        }
+        if is_project_dir(entry.path()) {
+            found.push(entry.path().to_path_buf());
+            walker.skip_current_dir();
+        }
+    }
+    found
+}
+
+/// What compiling a project gave: `Ok` or the verdict message and details
+/// for all its Java cases.
+type Compiled = std::result::Result<(), (String, String)>;
+
+/// Compiles each project's main classes once, all through one warm worker.
+fn compile_projects(config: &Config, projects: &[CheckProject]) -> Vec<Compiled> {
+    let mut javac = Javac::warm(Some(config.cwd.clone())).capturing();
+    projects
+        .iter()
+        .map(|project| {
+            let mut files = Vec::new();
+            for case in &project.cases {
+                if let Program::Java { class, .. } = &case.program {
+                    match resolve_class(&project.ctx, class) {
+                        Ok(file) if !files.contains(&file) => files.push(file),
+                        Ok(_) => {}
+                        Err(e) => return Err((format!("{e:#}"), String::new())),
+                    }
+                }
+            }
+            // Shell cases (autograding.json) run the project's classes too:
+            // compile the whole tree for them.
+            let request = if !files.is_empty() {
+                Request::Files(files)
+            } else if crate::scanner::list_sources(&project.ctx.project.src).files.is_empty() {
+                return Ok(());
+            } else {
+                Request::WholeTree
+            };
+            match build(&project.ctx, &request, &mut javac) {
+                Ok(_) => Ok(()),
+                Err(e) => match e.downcast_ref::<CompileFailed>() {
+                    Some(failed) => {
+                        Err((failed.to_string(), String::from_utf8_lossy(&failed.diagnostics).into_owned()))
+                    }
+                    None => Err((format!("{e:#}"), String::new())),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Runs each distinct autograding `setup` command once per project.
+fn run_setups(projects: &[CheckProject], options: &CheckOptions) -> BTreeMap<(PathBuf, String), Execution> {
+    let mut done = BTreeMap::new();
+    for project in projects {
+        for setup in project.cases.iter().filter_map(|c| c.setup.as_ref()) {
+            let key = (project.ctx.project.root.clone(), setup.clone());
+            if done.contains_key(&key) {
+                continue;
+            }
+            let mut command = Command::new("sh");
+            command.arg("-c").arg(setup);
+            let limits = Limits { timeout: Duration::from_secs(600), output: options.output_limit };
+            let execution = execute(command, None, &project.ctx.project.root, &limits).unwrap_or_else(|e| Execution {
+                code: Some(127),
+                stderr: format!("{e:#}").into_bytes(),
+                ..Execution::default()
+            });
+            done.insert(key, execution);
+        }
+    }
+    done
+}
+
+fn run_case(
+    project: &CheckProject,
+    case: &Case,
+    compiled: &Compiled,
+    setups: &BTreeMap<(PathBuf, String), Execution>,
+    options: &CheckOptions,
+) -> CaseResult {
+    let result = CaseResult {
+        project: project.label.clone(),
+        suite: case.suite.clone(),
+        name: case.name.clone(),
+        verdict: Verdict::Pass,
+        message: String::new(),
+        details: String::new(),
+        time: Duration::ZERO,
+        cpu_time: Duration::ZERO,
+        stdout: String::new(),
+        stderr: String::new(),
+        file: relative_label(&project.ctx.cwd, &case.origin),
+        line: case.line,
+        points: case.points,
+    };
+    let fail = |mut result: CaseResult, verdict: Verdict, message: String, details: String| {
+        result.verdict = verdict;
+        result.message = message;
+        result.details = details;
+        result
+    };
+    if let (Program::Java { .. }, Err((message, diagnostics))) = (&case.program, compiled) {
+        return fail(result, Verdict::CompileError, message.clone(), diagnostics.clone());
+    }
+    if let Some(setup) = &case.setup {
+        let key = (project.ctx.project.root.clone(), setup.clone());
+        if let Some(execution) = setups.get(&key).filter(|e| e.code != Some(0)) {
+            let stderr = String::from_utf8_lossy(&execution.stderr);
+            return fail(result, Verdict::RuntimeError, format!("setup command failed: {setup}"), tail(&stderr, 20));
+        }
+    }
+    match execute_case(project, case, options) {
+        Ok(execution) => judge(result, case, execution, options),
+        Err(e) => fail(result, Verdict::RuntimeError, format!("{e:#}"), String::new()),
+    }
+}
+
+fn execute_case(project: &CheckProject, case: &Case, options: &CheckOptions) -> Result<Execution> {
+    let limits = Limits { timeout: case.timeout.unwrap_or(options.timeout), output: options.output_limit };
+    match &case.program {
+        Program::Java { class, args } => {
+            let ctx = &project.ctx;
+            let memory = case.memory_mib.unwrap_or(options.memory_mib);
+            let mut jvm_flags = vec![format!("-Xmx{memory}m")];
+            jvm_flags.extend(CASE_JVM_FLAGS.iter().map(|f| f.to_string()));
+            let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+            let (command, _) = crate::run::java_command(ctx, class, &jvm_flags, &args)?.build()?;
+            // Each case runs in a scratch folder of its own: files it writes
+            // land there, not in the project, and parallel cases cannot clash.
+            let scratch = tempfile::Builder::new().prefix("jbuild-case-").tempdir()?;
+            execute(command, case.stdin.as_ref(), scratch.path(), &limits)
+        }
+        Program::Shell { command: line } => {
+            let mut command = Command::new("sh");
+            command.arg("-c").arg(line);
+            execute(command, case.stdin.as_ref(), &project.ctx.project.root, &limits)
+        }
+    }
+}
+
+/// Turns what the process did into a verdict.
+fn judge(mut result: CaseResult, case: &Case, execution: Execution, options: &CheckOptions) -> CaseResult {
+    result.time = execution.wall;
+    result.cpu_time = execution.cpu;
+    let stdout = String::from_utf8_lossy(&execution.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&execution.stderr).into_owned();
+    let limit = case.timeout.unwrap_or(options.timeout);
+    let (verdict, message, details) = if execution.timed_out {
+        (
+            Verdict::Timeout,
+            format!("killed after {:.1}s (limit {:.1}s)", execution.wall.as_secs_f64(), limit.as_secs_f64()),
+            tail(&stderr, 10),
+        )
+    } else if execution.output_exceeded {
+        (Verdict::OutputLimit, format!("printed more than {} bytes; stopped", options.output_limit), String::new())
+    } else if stderr.contains("java.lang.OutOfMemoryError") {
+        let memory = case.memory_mib.unwrap_or(options.memory_mib);
+        (Verdict::MemoryLimit, format!("ran out of memory (limit {memory} MiB)"), tail(&stderr, 10))
+    } else if execution.code != Some(case.expected_code) {
+        let how = match (execution.code, execution.signal) {
+            (Some(code), _) => format!("exit code {code}"),
+            (None, Some(signal)) => format!("killed by signal {signal}"),
+            (None, None) => "ended abnormally".to_owned(),
+        };
+        (Verdict::RuntimeError, format!("{how}, expected {}", case.expected_code), tail(&stderr, 20))
+    } else {
+        let compare = case.compare.clone().or_else(|| options.compare.clone()).unwrap_or_default();
+        match case.expected.read().and_then(|expected| Ok((compare.matches(&expected, &stdout)?, expected))) {
+            Ok((true, _)) => (Verdict::Pass, String::new(), String::new()),
+            Ok((false, expected)) => (
+                Verdict::WrongOutput,
+                format!("output differs ({compare} comparison)"),
+                diff::unified(&expected, &stdout),
+            ),
+            Err(e) => (Verdict::RuntimeError, format!("{e:#}"), String::new()),
+        }
+    };
+    result.verdict = verdict;
+    result.message = message;
+    result.details = details;
+    result.stdout = stdout;
+    result.stderr = stderr;
+    result
+}
+
+/// The last `lines` lines of `text`.
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    let start = all.len().saturating_sub(lines);
+    let mut out = all[start..].join("\n");
+    if start > 0 {
+        out = format!("... ({start} earlier lines)\n{out}");
+    }
+    out
+}
+
+fn relative_label(cwd: &Path, path: &Path) -> String {
+    match path.strip_prefix(cwd) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".to_owned(),
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
+}
+
+/// Parses `K/N` for `--shard`.
+pub fn parse_shard(text: &str) -> Result<(usize, usize)> {
+    let parsed = text.split_once('/').and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
+    match parsed {
+        Some((k, n)) if n >= 1 && (1..=n).contains(&k) => Ok((k, n)),
+        _ => bail!("--shard {text:?}: expected K/N with 1 <= K <= N, e.g. 2/4"),
+    }
+}
+
+/// Parses sizes like `1MiB`, `512KiB`, `2M`, `1000`.
+pub fn parse_size(text: &str) -> Result<usize> {
+    let lower = text.trim().to_ascii_lowercase();
+    let (number, unit) = lower.split_at(lower.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(lower.len()));
+    let scale = match unit {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        _ => bail!("{text:?}: unknown size unit (use B, KiB, MiB or GiB)"),
+    };
+    let number: f64 = number.trim().parse().map_err(|_| anyhow::anyhow!("{text:?} is not a size"))?;
+    if !(number > 0.0 && number.is_finite()) {
+        bail!("{text:?}: a size must be positive");
+    }
+    Ok((number * scale as f64) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_and_sizes() {
+        assert_eq!(parse_shard("2/4").unwrap(), (2, 4));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert!(parse_shard("x").is_err());
+        assert_eq!(parse_size("1MiB").unwrap(), 1 << 20);
+        assert_eq!(parse_size("512k").unwrap(), 512 << 10);
+        assert_eq!(parse_size("1000").unwrap(), 1000);
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("1 parsec").is_err());
+    }
+
+    #[test]
+    fn tail_keeps_the_end() {
+        assert_eq!(tail("a\nb\nc", 2), "... (1 earlier lines)\nb\nc");
+        assert_eq!(tail("a", 5), "a");
+    }
+}
