@@ -33,7 +33,8 @@ echo "| --- | ---: | ---: | ---: |" >>"$results"
 warmup=2
 compare() {
     local name=$1 plain_dir=$2 plain_cmd=$3 jbuild_dir=$4 jbuild_cmd=$5 prep_plain=${6:-} prep_jbuild=${7:-}
-    local args=(--runs "$runs" --warmup "$warmup" --shell=none --style basic)
+    # -i: `jbuild check` exits 1 when a case fails, as some do here on purpose.
+    local args=(--runs "$runs" --warmup "$warmup" --shell=none --style basic -i)
     (cd "$plain_dir" && hyperfine "${args[@]}" ${prep_plain:+--prepare "$prep_plain"} \
         --export-json "$work/plain.json" --command-name "plain" "$plain_cmd" >/dev/null)
     (cd "$jbuild_dir" && hyperfine "${args[@]}" ${prep_jbuild:+--prepare "$prep_jbuild"} \
@@ -98,7 +99,40 @@ compare "100 exercises: compile all from scratch" \
     "$work/ex-jbuild" "$jbuild compile --quiet $(cd "$work/ex-jbuild" && echo ex*)" \
     "$repo/bench/clean-classes.sh $work/ex-plain" "$repo/bench/clean-classes.sh $work/ex-jbuild"
 
+echo "== jbuild check on that teacher repo (300 cases, 10 failing) vs the loop people write ($heavy_runs runs each)"
+compare "100 exercises: check, from scratch" \
+    "$work/ex-plain" "$repo/bench/check-loop.sh $work/ex-plain" \
+    "$work/ex-jbuild" "$jbuild check --quiet $work/ex-jbuild" \
+    "$repo/bench/clean-classes.sh $work/ex-plain" "$repo/bench/clean-classes.sh $work/ex-jbuild"
+compare "100 exercises: check again, nothing changed" \
+    "$work/ex-plain" "$repo/bench/check-loop.sh $work/ex-plain" \
+    "$work/ex-jbuild" "$jbuild check --quiet $work/ex-jbuild"
+
+echo "== JVM options for a case ($runs runs each; medians)"
+options="$work/jvm-options.md"
+echo "| program | JVM options | median |" >"$options"
+echo "| --- | --- | ---: |" >>"$options"
+# measure PROGRAM_LABEL OPTIONS_LABEL COMMAND (run by the shell, for the stdin redirect)
+measure() {
+    hyperfine --runs "$runs" --warmup 2 --style basic --export-json "$work/m.json" "$3" >/dev/null
+    jq -r --arg p "$1" --arg o "$2" '"| \($p) | \($o) | \(.results[0].median * 1000 * 10 | round / 10) ms |"' "$work/m.json" >>"$options"
+    tail -n 1 "$options"
+}
+ex="$work/ex-jbuild/ex001"
+input="$ex/tests/ex001.Main/case1.in"
+jbuild_flags="-XX:+UseSerialGC -XX:-UsePerfData -Xss64m"
+measure "exercise (Scanner, 3 ints)" "java defaults" "java -Xmx256m -cp $ex/classes ex001.Main < $input"
+measure "exercise (Scanner, 3 ints)" "jbuild check's: $jbuild_flags" "java -Xmx256m $jbuild_flags -cp $ex/classes ex001.Main < $input"
+measure "exercise (Scanner, 3 ints)" "+ -XX:TieredStopAtLevel=1" "java -Xmx256m $jbuild_flags -XX:TieredStopAtLevel=1 -cp $ex/classes ex001.Main < $input"
+measure "exercise (Scanner, 3 ints)" "+ -Xshare:off (no class data sharing)" "java -Xmx256m $jbuild_flags -Xshare:off -cp $ex/classes ex001.Main < $input"
+mkdir -p "$work/heavy"
+javac -d "$work/heavy" "$repo/bench/fixtures/heavy/Heavy.java"
+measure "compute-heavy (sieve to 3e7, HashMap)" "jbuild check's" "java -Xmx256m $jbuild_flags -cp $work/heavy heavy.Heavy"
+measure "compute-heavy (sieve to 3e7, HashMap)" "+ -XX:TieredStopAtLevel=1" "java -Xmx256m $jbuild_flags -XX:TieredStopAtLevel=1 -cp $work/heavy heavy.Heavy"
+
 echo
 echo "Machine: $(nproc) cores, $(uname -sm), $(javac -version 2>&1), $("$jbuild" --version)"
 echo
 cat "$results"
+echo
+cat "$options"

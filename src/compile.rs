@@ -88,10 +88,10 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
         Request::Files(files) if files.len() == 1 => class_label(&files[0]),
         _ => format!("{} files", targets.len()),
     };
-    let label = match javac.shared_cwd() {
+    let label = match javac.shared_cwd().map(|cwd| project.root.strip_prefix(cwd).unwrap_or(&project.root)) {
         // One worker, many projects: say which project each line is about.
-        Some(cwd) => format!("{} ({label})", project.root.strip_prefix(cwd).unwrap_or(&project.root).display()),
-        None => label,
+        Some(name) if !name.as_os_str().is_empty() => format!("{} ({label})", name.display()),
+        _ => label,
     };
     let target_keys: Vec<String> = targets.iter().map(|t| key_of(t)).collect();
 
