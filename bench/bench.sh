@@ -120,9 +120,10 @@ measure() {
 }
 ex="$work/ex-jbuild/ex001"
 input="$ex/tests/ex001.Main/case1.in"
-jbuild_flags="-XX:+UseSerialGC -XX:-UsePerfData -Xss64m"
+jbuild_flags="-XX:-UsePerfData -Xss64m"
 measure "exercise (Scanner, 3 ints)" "java defaults" "java -Xmx256m -cp $ex/classes ex001.Main < $input"
 measure "exercise (Scanner, 3 ints)" "jbuild check's: $jbuild_flags" "java -Xmx256m $jbuild_flags -cp $ex/classes ex001.Main < $input"
+measure "exercise (Scanner, 3 ints)" "+ -XX:+UseSerialGC" "java -Xmx256m $jbuild_flags -XX:+UseSerialGC -cp $ex/classes ex001.Main < $input"
 measure "exercise (Scanner, 3 ints)" "+ -XX:TieredStopAtLevel=1" "java -Xmx256m $jbuild_flags -XX:TieredStopAtLevel=1 -cp $ex/classes ex001.Main < $input"
 measure "exercise (Scanner, 3 ints)" "+ -Xshare:off (no class data sharing)" "java -Xmx256m $jbuild_flags -Xshare:off -cp $ex/classes ex001.Main < $input"
 mkdir -p "$work/heavy"

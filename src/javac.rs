@@ -32,8 +32,6 @@ pub struct JavacRun {
     pub code: Option<i32>,
     /// javac's stdout and stderr, when captured.
     pub diagnostics: Vec<u8>,
-    /// Whether the warm worker did the compile.
-    pub warm: bool,
 }
 
 impl Javac {
@@ -76,14 +74,6 @@ impl Javac {
         matches!(self.mode, Mode::Warm { broken: false, .. } | Mode::Daemon { broken: false, .. })
     }
 
-    /// The worker's process id, when one is running (for tests and `--verbose`).
-    pub fn worker_pid(&self) -> Option<u32> {
-        match &self.mode {
-            Mode::Warm { worker: Some(worker), .. } => Some(worker.pid()),
-            _ => None,
-        }
-    }
-
     /// Runs `command` (a javac command line writing into `staging`). A worker
     /// failure is retried once with plain javac, after emptying `staging`.
     pub fn run(&mut self, jdk: &Jdk, status: &Status, command: &ToolCommand, staging: &Path) -> Result<JavacRun> {
@@ -114,13 +104,13 @@ impl Javac {
         if self.capture {
             let mut diagnostics = compiled.stdout;
             diagnostics.extend_from_slice(&compiled.stderr);
-            return Ok(JavacRun { success, code, diagnostics, warm: true });
+            return Ok(JavacRun { success, code, diagnostics });
         }
         // The same bytes on the same streams as a cold javac.
         std::io::stdout().write_all(&compiled.stdout)?;
         std::io::stdout().flush()?;
         std::io::stderr().write_all(&compiled.stderr)?;
-        Ok(JavacRun { success, code, diagnostics: Vec::new(), warm: true })
+        Ok(JavacRun { success, code, diagnostics: Vec::new() })
     }
 
     fn run_cold(&self, command: &ToolCommand) -> Result<JavacRun> {
@@ -128,10 +118,10 @@ impl Javac {
             let output = command.output()?;
             let mut diagnostics = output.stdout;
             diagnostics.extend_from_slice(&output.stderr);
-            Ok(JavacRun { success: output.status.success(), code: output.status.code(), diagnostics, warm: false })
+            Ok(JavacRun { success: output.status.success(), code: output.status.code(), diagnostics })
         } else {
             let status = command.status()?;
-            Ok(JavacRun { success: status.success(), code: status.code(), diagnostics: Vec::new(), warm: false })
+            Ok(JavacRun { success: status.success(), code: status.code(), diagnostics: Vec::new() })
         }
     }
 }

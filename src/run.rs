@@ -11,7 +11,7 @@ use crate::compile::{Request, build};
 use crate::error::{ExitStatus, usage};
 use crate::javac::Javac;
 use crate::process::ToolCommand;
-use crate::scanner::{ClassInfo, MainKind, SourceFile, SourceTree, is_class_name};
+use crate::scanner::{ClassInfo, SourceFile, SourceTree, is_class_name};
 use crate::target::{class_not_found, resolve_class, resolve_source};
 
 /// `jbuild run [TARGET] [-- ARGS...]`.
@@ -147,15 +147,6 @@ fn only_main_class(ctx: &Context) -> Result<ClassInfo> {
 fn display_file(ctx: &Context, relative: &std::path::Path) -> String {
     let path: PathBuf = ctx.project.src.join(relative);
     path.strip_prefix(&ctx.cwd).map_or_else(|_| path.display().to_string(), |p| p.display().to_string())
-}
-
-impl MainKind {
-    pub fn describe(self) -> &'static str {
-        match self {
-            MainKind::Classic => "main",
-            MainKind::Instance => "main (JDK 25+)",
-        }
-    }
 }
 
 #[cfg(test)]

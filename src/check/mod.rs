@@ -15,8 +15,7 @@ pub mod verdict;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
@@ -32,13 +31,14 @@ use crate::error::{ExitStatus, usage};
 use crate::javac::Javac;
 use crate::target::resolve_class;
 
-/// JVM options for every case (see the README's measurements): the serial
-/// collector and no perf-data file cost a short-lived JVM a little less (no
-/// GC worker threads, no `/tmp/hsperfdata` file), and `-Xss` makes room for
-/// deeply recursive solutions. `-XX:TieredStopAtLevel=1` was measured and
-/// left out: cases start a little faster, but compute-heavy solutions run
-/// about 25% slower, which would shift time limits.
-pub const CASE_JVM_FLAGS: &[&str] = &["-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss64m"];
+/// JVM options for every case (see the README's measurements): no perf-data
+/// file (`/tmp/hsperfdata_*`) saves a short-lived JVM a few milliseconds,
+/// and `-Xss64m` makes room for deeply recursive solutions. Measured and
+/// left out: `-XX:+UseSerialGC` (about 10 ms slower to start on JDK 17,
+/// whose default class-data archive maps its heap objects only with G1) and
+/// `-XX:TieredStopAtLevel=1` (starts a little faster, but compute-heavy
+/// solutions run about 45% slower, which would shift time limits).
+pub const CASE_JVM_FLAGS: &[&str] = &["-XX:-UsePerfData", "-Xss64m"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -97,46 +97,59 @@ pub fn command(config: &Config, options: &CheckOptions) -> Result<ExitStatus> {
         )));
     }
 
-    let mut reporter = report::Reporter::new(options.format, config.status, total);
-    let compiled = compile_projects(config, &checked);
-    let setups = run_setups(&checked, options);
-
-    // Run every case, in parallel, reporting in a stable order as results come in.
-    let work: Vec<(usize, usize)> =
-        checked.iter().enumerate().flat_map(|(p, project)| (0..project.cases.len()).map(move |c| (p, c))).collect();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<BTreeMap<usize, CaseResult>> = Mutex::default();
-    let (sender, ready) = std::sync::mpsc::channel::<usize>();
-    let mut ordered = Vec::with_capacity(work.len());
-    std::thread::scope(|scope| {
-        for _ in 0..options.jobs.max(1).min(work.len()) {
-            let sender = sender.clone();
-            let (work, next, results, checked, compiled, setups) =
-                (&work, &next, &results, &checked, &compiled, &setups);
+    // A pipeline: this thread compiles one project after another (through
+    // one warm worker) and hands its cases to the runners as soon as it is
+    // compiled, so cases run while later projects compile. A reporter
+    // thread prints results in a stable order as they come in.
+    let mut reporter = report::Reporter::new(options.format, config.status);
+    let prepared: Vec<OnceLock<Prepared>> = checked.iter().map(|_| OnceLock::new()).collect();
+    let (queue, work) = mpsc::channel::<(usize, usize, usize)>();
+    let work = Mutex::new(work);
+    let (done, results) = mpsc::channel::<(usize, CaseResult)>();
+    let ordered = std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1).min(total) {
+            let done = done.clone();
+            let (work, checked, prepared) = (&work, &checked, &prepared);
             scope.spawn(move || {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(p, c)) = work.get(i) else { break };
+                    let next = work.lock().expect("work queue lock").recv();
+                    let Ok((index, p, c)) = next else { break };
                     let project = &checked[p];
-                    let result = run_case(project, &project.cases[c], &compiled[p], setups, options);
-                    results.lock().expect("results lock").insert(i, result);
-                    if sender.send(i).is_err() {
+                    let prepared = prepared[p].get().expect("prepared before queued");
+                    let result = run_case(project, &project.cases[c], prepared, options);
+                    if done.send((index, result)).is_err() {
                         break;
                     }
                 }
             });
         }
-        drop(sender);
-        let mut shown = 0;
-        for _ in ready {
-            let mut results = results.lock().expect("results lock");
-            while let Some(result) = results.remove(&shown) {
-                reporter.case(&result);
-                ordered.push(result);
-                shown += 1;
+        drop(done);
+        let printer = scope.spawn(move || {
+            let mut pending = BTreeMap::new();
+            let mut ordered = Vec::with_capacity(total);
+            for (index, result) in results {
+                pending.insert(index, result);
+                while let Some(result) = pending.remove(&ordered.len()) {
+                    reporter.case(&result);
+                    ordered.push(result);
+                }
+            }
+            (reporter, ordered)
+        });
+        let mut javac = Javac::warm(Some(config.cwd.clone())).capturing();
+        let mut index = 0;
+        for (p, project) in checked.iter().enumerate() {
+            let _ = prepared[p]
+                .set(Prepared { compiled: compile_project(project, &mut javac), setups: run_setups(project, options) });
+            for c in 0..project.cases.len() {
+                let _ = queue.send((index, p, c));
+                index += 1;
             }
         }
+        drop(queue);
+        printer.join().expect("the reporter thread panicked")
     });
+    let (mut reporter, ordered) = ordered;
 
     if let Some(path) = &options.junit {
         let xml = junit::render(&ordered);
@@ -216,74 +229,65 @@ fn projects_below(dir: &Path) -> Vec<PathBuf> {
 /// for all its Java cases.
 type Compiled = std::result::Result<(), (String, String)>;
 
-/// Compiles each project's main classes once, all through one warm worker.
-fn compile_projects(config: &Config, projects: &[CheckProject]) -> Vec<Compiled> {
-    let mut javac = Javac::warm(Some(config.cwd.clone())).capturing();
-    projects
-        .iter()
-        .map(|project| {
-            let mut files = Vec::new();
-            for case in &project.cases {
-                if let Program::Java { class, .. } = &case.program {
-                    match resolve_class(&project.ctx, class) {
-                        Ok(file) if !files.contains(&file) => files.push(file),
-                        Ok(_) => {}
-                        Err(e) => return Err((format!("{e:#}"), String::new())),
-                    }
-                }
-            }
-            // Shell cases (autograding.json) run the project's classes too:
-            // compile the whole tree for them.
-            let request = if !files.is_empty() {
-                Request::Files(files)
-            } else if crate::scanner::list_sources(&project.ctx.project.src).files.is_empty() {
-                return Ok(());
-            } else {
-                Request::WholeTree
-            };
-            match build(&project.ctx, &request, &mut javac) {
-                Ok(_) => Ok(()),
-                Err(e) => match e.downcast_ref::<CompileFailed>() {
-                    Some(failed) => {
-                        Err((failed.to_string(), String::from_utf8_lossy(&failed.diagnostics).into_owned()))
-                    }
-                    None => Err((format!("{e:#}"), String::new())),
-                },
-            }
-        })
-        .collect()
+/// What a project's cases need before they run.
+struct Prepared {
+    compiled: Compiled,
+    /// What each distinct autograding `setup` command did.
+    setups: BTreeMap<String, Execution>,
 }
 
-/// Runs each distinct autograding `setup` command once per project.
-fn run_setups(projects: &[CheckProject], options: &CheckOptions) -> BTreeMap<(PathBuf, String), Execution> {
-    let mut done = BTreeMap::new();
-    for project in projects {
-        for setup in project.cases.iter().filter_map(|c| c.setup.as_ref()) {
-            let key = (project.ctx.project.root.clone(), setup.clone());
-            if done.contains_key(&key) {
-                continue;
+/// Compiles a project's main classes (or, for shell cases, its whole tree)
+/// once, through the shared warm worker.
+fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
+    let mut files = Vec::new();
+    for case in &project.cases {
+        if let Program::Java { class, .. } = &case.program {
+            match resolve_class(&project.ctx, class) {
+                Ok(file) if !files.contains(&file) => files.push(file),
+                Ok(_) => {}
+                Err(e) => return Err((format!("{e:#}"), String::new())),
             }
-            let mut command = Command::new("sh");
-            command.arg("-c").arg(setup);
-            let limits = Limits { timeout: Duration::from_secs(600), output: options.output_limit };
-            let execution = execute(command, None, &project.ctx.project.root, &limits).unwrap_or_else(|e| Execution {
-                code: Some(127),
-                stderr: format!("{e:#}").into_bytes(),
-                ..Execution::default()
-            });
-            done.insert(key, execution);
         }
+    }
+    // Shell cases (autograding.json) run the project's classes too:
+    // compile the whole tree for them.
+    let request = if !files.is_empty() {
+        Request::Files(files)
+    } else if crate::scanner::list_sources(&project.ctx.project.src).files.is_empty() {
+        return Ok(());
+    } else {
+        Request::WholeTree
+    };
+    match build(&project.ctx, &request, javac) {
+        Ok(_) => Ok(()),
+        Err(e) => match e.downcast_ref::<CompileFailed>() {
+            Some(failed) => Err((failed.to_string(), String::from_utf8_lossy(&failed.diagnostics).into_owned())),
+            None => Err((format!("{e:#}"), String::new())),
+        },
+    }
+}
+
+/// Runs each distinct autograding `setup` command of a project once.
+fn run_setups(project: &CheckProject, options: &CheckOptions) -> BTreeMap<String, Execution> {
+    let mut done = BTreeMap::new();
+    for setup in project.cases.iter().filter_map(|c| c.setup.as_ref()) {
+        if done.contains_key(setup) {
+            continue;
+        }
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(setup);
+        let limits = Limits { timeout: Duration::from_secs(600), output: options.output_limit };
+        let execution = execute(command, None, &project.ctx.project.root, &limits).unwrap_or_else(|e| Execution {
+            code: Some(127),
+            stderr: format!("{e:#}").into_bytes(),
+            ..Execution::default()
+        });
+        done.insert(setup.clone(), execution);
     }
     done
 }
 
-fn run_case(
-    project: &CheckProject,
-    case: &Case,
-    compiled: &Compiled,
-    setups: &BTreeMap<(PathBuf, String), Execution>,
-    options: &CheckOptions,
-) -> CaseResult {
+fn run_case(project: &CheckProject, case: &Case, prepared: &Prepared, options: &CheckOptions) -> CaseResult {
     let result = CaseResult {
         project: project.label.clone(),
         suite: case.suite.clone(),
@@ -305,15 +309,14 @@ fn run_case(
         result.details = details;
         result
     };
-    if let (Program::Java { .. }, Err((message, diagnostics))) = (&case.program, compiled) {
+    if let (Program::Java { .. }, Err((message, diagnostics))) = (&case.program, &prepared.compiled) {
         return fail(result, Verdict::CompileError, message.clone(), diagnostics.clone());
     }
-    if let Some(setup) = &case.setup {
-        let key = (project.ctx.project.root.clone(), setup.clone());
-        if let Some(execution) = setups.get(&key).filter(|e| e.code != Some(0)) {
-            let stderr = String::from_utf8_lossy(&execution.stderr);
-            return fail(result, Verdict::RuntimeError, format!("setup command failed: {setup}"), tail(&stderr, 20));
-        }
+    if let Some(setup) = &case.setup
+        && let Some(execution) = prepared.setups.get(setup).filter(|e| e.code != Some(0))
+    {
+        let stderr = String::from_utf8_lossy(&execution.stderr);
+        return fail(result, Verdict::RuntimeError, format!("setup command failed: {setup}"), tail(&stderr, 20));
     }
     match execute_case(project, case, options) {
         Ok(execution) => judge(result, case, execution, options),

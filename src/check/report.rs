@@ -17,17 +17,15 @@ pub struct Reporter {
     status: Status,
     /// The project whose GitHub `::group::` is open.
     group: Option<String>,
-    /// Whether more than one project is being checked (then lines name it).
-    show_project: bool,
     stop_token: String,
 }
 
 impl Reporter {
-    pub fn new(format: Format, status: Status, _total: usize) -> Reporter {
+    pub fn new(format: Format, status: Status) -> Reporter {
         let color = format == Format::Text
             && std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Reporter { format, color, status, group: None, show_project: true, stop_token: github::stop_token() }
+        Reporter { format, color, status, group: None, stop_token: github::stop_token() }
     }
 
     /// Shows one finished case (in order).
@@ -49,8 +47,7 @@ impl Reporter {
             (true, Verdict::Pass) => format!("\x1b[32m{label}\x1b[0m"),
             (true, _) => format!("\x1b[1;31m{label}\x1b[0m"),
         };
-        let project =
-            if self.show_project && result.project != "." { format!("{}: ", result.project) } else { String::new() };
+        let project = if result.project != "." { format!("{}: ", result.project) } else { String::new() };
         let _ = writeln!(out, "{label} {:>6.2}s  {project}{}", result.time.as_secs_f64(), result.name);
         if result.verdict.passed() {
             return;

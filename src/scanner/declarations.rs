@@ -22,6 +22,14 @@ impl MainKind {
             MainKind::Instance => 25,
         }
     }
+
+    /// How `jbuild list` shows it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            MainKind::Classic => "main",
+            MainKind::Instance => "main (JDK 25+)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -104,10 +104,6 @@ impl Worker {
         &self.cwd
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Whether this worker should be replaced before its next request.
     pub fn worn_out(&self) -> bool {
         self.served >= MAX_REQUESTS || self.heap_fraction > MAX_HEAP_FRACTION
