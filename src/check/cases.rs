@@ -65,6 +65,28 @@ pub struct Case {
     pub setup: Option<String>,
 }
 
+impl Case {
+    /// A case running `class` with the defaults: exit code 0, the run's
+    /// comparison and limits, no points.
+    fn java(class: String, name: &str, origin: &Path, args: Vec<String>, stdin: Option<Text>, expected: Text) -> Case {
+        Case {
+            name: format!("{class}/{name}"),
+            suite: class.clone(),
+            origin: origin.to_path_buf(),
+            line: None,
+            program: Program::Java { class, args },
+            stdin,
+            expected,
+            expected_code: 0,
+            compare: None,
+            timeout: None,
+            memory_mib: None,
+            points: None,
+            setup: None,
+        }
+    }
+}
+
 /// Every case of a project, in a stable order.
 pub fn discover(ctx: &Context) -> Result<Vec<Case>> {
     let root = &ctx.project.root;
@@ -166,21 +188,8 @@ fn from_tests_dir(tests: &Path, default_main: &mut dyn FnMut() -> Result<String>
             }
             None => 0,
         };
-        cases.push(Case {
-            name: format!("{class}/{stem}"),
-            suite: class.clone(),
-            origin: out.clone(),
-            line: None,
-            program: Program::Java { class, args },
-            stdin: files.get("in").map(|p| Text::File(p.clone())),
-            expected: Text::File(out.clone()),
-            expected_code,
-            compare: None,
-            timeout: None,
-            memory_mib: None,
-            points: None,
-            setup: None,
-        });
+        let stdin = files.get("in").map(|p| Text::File(p.clone()));
+        cases.push(Case { expected_code, ..Case::java(class, &stem, out, args, stdin, Text::File(out.clone())) });
     }
     Ok(cases)
 }
@@ -198,21 +207,8 @@ fn from_oj_dir(dir: &Path, default_main: &mut dyn FnMut() -> Result<String>) -> 
         let class = default_main()?;
         let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
         let input = out.with_extension("in");
-        cases.push(Case {
-            name: format!("{class}/{stem}"),
-            suite: class.clone(),
-            origin: out.clone(),
-            line: None,
-            program: Program::Java { class, args: Vec::new() },
-            stdin: input.is_file().then_some(Text::File(input)),
-            expected: Text::File(out),
-            expected_code: 0,
-            compare: None,
-            timeout: None,
-            memory_mib: None,
-            points: None,
-            setup: None,
-        });
+        let stdin = input.is_file().then_some(Text::File(input));
+        cases.push(Case::java(class, &stem, &out, Vec::new(), stdin, Text::File(out.clone())));
     }
     Ok(cases)
 }
@@ -265,19 +261,12 @@ fn from_table(
         return Err(bad("memory", "must be a positive number of MiB".to_owned()));
     }
     Ok(Case {
-        name: format!("{class}/{name}"),
-        suite: class.clone(),
-        origin: file.clone(),
-        line: None,
-        program: Program::Java { class, args: table.args.clone().unwrap_or_default() },
-        stdin,
-        expected,
         expected_code: table.code.unwrap_or(0),
         compare,
         timeout,
         memory_mib: table.memory,
         points: table.points,
-        setup: None,
+        ..Case::java(class, &name, &file, table.args.clone().unwrap_or_default(), stdin, expected)
     })
 }
 
