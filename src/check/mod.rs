@@ -37,7 +37,7 @@ use crate::target::resolve_class;
 /// left out: `-XX:+UseSerialGC` (about 10 ms slower to start on JDK 17,
 /// whose default class-data archive maps its heap objects only with G1) and
 /// `-XX:TieredStopAtLevel=1` (starts a little faster, but compute-heavy
-/// solutions run about 45% slower, which would shift time limits).
+/// solutions run about 35% slower, which would shift time limits).
 pub const CASE_JVM_FLAGS: &[&str] = &["-XX:-UsePerfData", "-Xss64m"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
