@@ -118,6 +118,11 @@ pub enum Command {
     Clean,
     /// Compile every exercise and run it against its input/expected-output cases.
     Check(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Show or stop the background compile daemon (see --daemon).
     Daemon {
         #[command(subcommand)]

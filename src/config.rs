@@ -22,6 +22,7 @@ pub enum Action {
     Watch { then: WatchAction },
     Daemon { action: &'static str },
     Check(CheckOptions),
+    Completions(clap_complete::Shell),
 }
 
 /// What `jbuild watch` does after each compile.
@@ -57,6 +58,7 @@ impl Config {
             Command::List { all, format } => Action::List { all, format },
             Command::Clean => Action::Clean,
             Command::Check(args) => Action::Check(check_options(&args)?),
+            Command::Completions { shell } => Action::Completions(shell),
             Command::Daemon { action } => Action::Daemon {
                 action: match action {
                     DaemonCommand::Status => "status",

@@ -71,6 +71,12 @@ pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
         Action::Clean => clean::command(&config.context()?),
         Action::Watch { then } => watch::command(&config, then),
         Action::Check(options) => check::command(&config, options),
+        Action::Completions(shell) => {
+            // Generated from the same clap definition as the parser.
+            let mut command = <cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "jbuild", &mut std::io::stdout());
+            Ok(ExitStatus::Success)
+        }
         Action::Daemon { action } => daemon::command(action, &config.status),
     }
 }

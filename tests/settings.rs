@@ -123,3 +123,11 @@ fn list_shows_main_classes_and_all_classes() {
     assert_eq!(json[0]["main"], "classic");
     assert_eq!(json[1]["main"], serde_json::Value::Null);
 }
+
+#[test]
+fn shell_completions_come_from_the_cli_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = support::Jbuild::new(dir.path()).args(&["completions", "bash"]).run();
+    out.success().stdout_has("_jbuild()").stdout_has("--output-limit").stdout_has("--javac-arg");
+    support::Jbuild::new(dir.path()).args(&["completions", "tcsh"]).run().code(2).stderr_has("tcsh");
+}
