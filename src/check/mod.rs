@@ -357,7 +357,12 @@ fn judge(mut result: CaseResult, case: &Case, execution: Execution, options: &Ch
     let (verdict, message, details) = if execution.timed_out {
         (
             Verdict::Timeout,
-            format!("killed after {:.1}s (limit {:.1}s)", execution.wall.as_secs_f64(), limit.as_secs_f64()),
+            format!(
+                "killed after {:.1}s (limit {:.1}s; {:.1}s of CPU time)",
+                execution.wall.as_secs_f64(),
+                limit.as_secs_f64(),
+                execution.cpu.as_secs_f64()
+            ),
             tail(&stderr, 10),
         )
     } else if execution.output_exceeded {
