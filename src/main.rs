@@ -1,3 +1,5 @@
+//! The `jbuild` binary: parse the command line, run, print the error once, exit.
+
 use std::process::ExitCode;
 
 use clap::Parser;
