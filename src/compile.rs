@@ -90,7 +90,7 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
     };
     let label = match javac.shared_cwd().map(|cwd| project.root.strip_prefix(cwd).unwrap_or(&project.root)) {
         // One worker, many projects: say which project each line is about.
-        Some(name) if !name.as_os_str().is_empty() => format!("{} ({label})", name.display()),
+        Some(name) if !name.as_os_str().is_empty() => format!("{}: {label}", name.display()),
         _ => label,
     };
     let target_keys: Vec<String> = targets.iter().map(|t| key_of(t)).collect();
