@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 use serde::Deserialize;
 
 use super::compare::Compare;
@@ -345,7 +345,7 @@ pub fn check_readable(cases: &[Case]) -> Result<()> {
             if let Text::File(path) = text
                 && let Err(e) = std::fs::metadata(path)
             {
-                bail!("{}: {e}", path.display());
+                return Err(usage(format!("{}: {e}", path.display())));
             }
         }
     }

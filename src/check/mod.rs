@@ -97,19 +97,36 @@ pub fn command(config: &Config, options: &CheckOptions) -> Result<ExitStatus> {
         )));
     }
 
-    // A pipeline: this thread compiles one project after another (through
-    // one warm worker) and hands its cases to the runners as soon as it is
-    // compiled, so cases run while later projects compile. A reporter
-    // thread prints results in a stable order as they come in.
-    let mut reporter = report::Reporter::new(options.format, config.status);
+    let reporter = report::Reporter::new(options.format, config.status);
+    let (mut reporter, ordered) = run_all(config, &checked, total, options, reporter);
+
+    if let Some(path) = &options.junit {
+        let xml = junit::render(&ordered);
+        std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
+    }
+    reporter.finish(&ordered)?;
+    Ok(if ordered.iter().all(|r| r.verdict.passed()) { ExitStatus::Success } else { ExitStatus::Failure })
+}
+
+/// Compiles and runs everything, as a pipeline: this thread compiles one
+/// project after another (through one warm worker) and hands its cases to
+/// the runners as soon as it is compiled, so cases run while later projects
+/// compile. A reporter thread prints results in a stable order as they come.
+fn run_all(
+    config: &Config,
+    checked: &[CheckProject],
+    total: usize,
+    options: &CheckOptions,
+    mut reporter: report::Reporter,
+) -> (report::Reporter, Vec<CaseResult>) {
     let prepared: Vec<OnceLock<Prepared>> = checked.iter().map(|_| OnceLock::new()).collect();
     let (queue, work) = mpsc::channel::<(usize, usize, usize)>();
     let work = Mutex::new(work);
     let (done, results) = mpsc::channel::<(usize, CaseResult)>();
-    let ordered = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         for _ in 0..options.jobs.max(1).min(total) {
             let done = done.clone();
-            let (work, checked, prepared) = (&work, &checked, &prepared);
+            let (work, prepared) = (&work, &prepared);
             scope.spawn(move || {
                 loop {
                     let next = work.lock().expect("work queue lock").recv();
@@ -148,15 +165,7 @@ pub fn command(config: &Config, options: &CheckOptions) -> Result<ExitStatus> {
         }
         drop(queue);
         printer.join().expect("the reporter thread panicked")
-    });
-    let (mut reporter, ordered) = ordered;
-
-    if let Some(path) = &options.junit {
-        let xml = junit::render(&ordered);
-        std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
-    }
-    reporter.finish(&ordered)?;
-    Ok(if ordered.iter().all(|r| r.verdict.passed()) { ExitStatus::Success } else { ExitStatus::Failure })
+    })
 }
 
 /// The projects to check: the given folders (each a project or a folder of
