@@ -81,7 +81,7 @@ impl Javac {
         let warm = match &mut self.mode {
             Mode::Cold => None,
             Mode::Warm { worker, broken, .. } => {
-                (!*broken).then(|| compile_in_worker(worker, broken, jdk, cwd, command))
+                (!*broken).then(|| compile_in_worker(worker, broken, jdk, status, cwd, command))
             }
             Mode::Daemon { client, broken } => {
                 (!*broken).then(|| compile_in_daemon(client, broken, jdk, status, cwd, command))
@@ -132,10 +132,14 @@ fn compile_in_worker(
     worker: &mut Option<Worker>,
     broken: &mut bool,
     jdk: &Jdk,
+    status: &Status,
     cwd: &Path,
     command: &ToolCommand,
 ) -> Result<Compiled> {
-    if worker.as_ref().is_some_and(|w| w.worn_out() || w.cwd() != cwd) {
+    if let Some(old) = worker.as_ref().filter(|w| w.worn_out() || w.cwd() != cwd) {
+        if old.worn_out() && status.verbosity == crate::status::Verbosity::Verbose {
+            status.line("Restarting", format_args!("the compile worker after {} compiles", old.served()));
+        }
         *worker = None;
     }
     if worker.is_none() {

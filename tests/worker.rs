@@ -232,3 +232,18 @@ fn concurrent_first_use_compiles_the_worker_safely() {
     let version = worker.compile(&["-version".into()]).unwrap();
     assert_eq!(version.code, 0);
 }
+
+#[test]
+fn worn_out_worker_is_replaced_between_requests() {
+    let (dir, names) = exercises(3);
+    let out = support::Jbuild::new(dir.path())
+        .args(&["compile", "--verbose", "ex1", "ex2", "ex3"])
+        .env("JBUILD_WORKER_MAX_REQUESTS", "1")
+        .run();
+    out.success();
+    assert_eq!(out.stderr.matches("Restarting the compile worker after 1 compiles").count(), 2, "{}", out.stderr);
+    assert_eq!(out.stderr.matches(", warm)").count(), 3, "{}", out.stderr);
+    for name in &names {
+        assert!(dir.path().join(name).join("classes/sample01/Main.class").is_file());
+    }
+}

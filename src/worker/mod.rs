@@ -24,8 +24,8 @@ pub const SOURCE: &str = include_str!("JbuildWorker.java");
 pub const PROTOCOL: &str = "jbuild-worker 1";
 
 /// Restart a worker after this many requests, bounding what javac's caches
-/// can hold on to.
-const MAX_REQUESTS: u32 = 500;
+/// can hold on to (override with `JBUILD_WORKER_MAX_REQUESTS`).
+const DEFAULT_MAX_REQUESTS: u32 = 500;
 /// ... or when its heap is fuller than this after a request.
 const MAX_HEAP_FRACTION: f64 = 0.7;
 /// A request taking longer than this means a hung worker (override with
@@ -47,6 +47,7 @@ pub struct Worker {
     replies: mpsc::Receiver<Result<Reply>>,
     cwd: PathBuf,
     served: u32,
+    max_requests: u32,
     heap_fraction: f64,
     timeout: Duration,
 }
@@ -88,10 +89,15 @@ impl Worker {
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
             .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64);
-        let mut worker =
-            Worker { child, stdin, replies, cwd: cwd.to_path_buf(), served: 0, heap_fraction: 0.0, timeout };
+        let max_requests = std::env::var("JBUILD_WORKER_MAX_REQUESTS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(DEFAULT_MAX_REQUESTS);
+        let cwd = cwd.to_path_buf();
+        let mut worker = Worker { child, stdin, replies, cwd, served: 0, max_requests, heap_fraction: 0.0, timeout };
         match worker.receive()? {
-            Reply::Ready(greeting) if greeting == format!("{PROTOCOL} {}", escape(&cwd.to_string_lossy())) => {
+            Reply::Ready(greeting) if greeting == format!("{PROTOCOL} {}", escape(&worker.cwd.to_string_lossy())) => {
                 Ok(worker)
             }
             Reply::Ready(greeting) => bail!("unexpected worker greeting {greeting:?}"),
@@ -104,9 +110,14 @@ impl Worker {
         &self.cwd
     }
 
+    /// How many compiles this worker has done.
+    pub fn served(&self) -> u32 {
+        self.served
+    }
+
     /// Whether this worker should be replaced before its next request.
     pub fn worn_out(&self) -> bool {
-        self.served >= MAX_REQUESTS || self.heap_fraction > MAX_HEAP_FRACTION
+        self.served >= self.max_requests || self.heap_fraction > MAX_HEAP_FRACTION
     }
 
     /// Runs javac with `args` in the worker. Any error means the worker is
