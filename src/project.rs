@@ -53,7 +53,17 @@ impl Project {
             }
             None => Some(root.join("lib")).filter(|lib| lib.is_dir()),
         };
-        Ok(Project { classes: root.join(&settings.classes), root, src, lib, settings })
+        let classes = root.join(&settings.classes);
+        // jbuild deletes stale class files under the output folder: keep it
+        // apart from the sources so that can never touch them.
+        if src.starts_with(&classes) || classes.starts_with(&src) {
+            return Err(usage(format!(
+                "setting `classes` ({}): the output folder must not contain the source folder {} or sit inside it",
+                settings.classes.display(),
+                src.display()
+            )));
+        }
+        Ok(Project { classes, root, src, lib, settings })
     }
 
     /// Jars in the lib folder, sorted so the classpath is deterministic.

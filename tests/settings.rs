@@ -65,6 +65,14 @@ fn bad_values_are_named() {
     p.jbuild(&["run"]).run().code(2).stderr_has("setting `main`");
     p.write("jbuild.toml", "classes = \"src\"\n");
     p.jbuild(&["compile"]).run().code(2).stderr_has("setting `classes`").stderr_has("must differ from `src`");
+    for classes in [".", "src/out"] {
+        p.write("jbuild.toml", &format!("classes = {classes:?}\n"));
+        p.jbuild(&["compile"])
+            .run()
+            .code(2)
+            .stderr_has("setting `classes`")
+            .stderr_has("must not contain the source folder");
+    }
     p.write("jbuild.toml", "lib = \"nolib\"\n");
     p.jbuild(&["compile"]).run().code(2).stderr_has("setting `lib`");
 }
