@@ -30,11 +30,14 @@ pub fn escape_property(text: &str) -> String {
 /// `::error file=..,line=..,col=..,title=..::message` lines for javac errors
 /// and failing cases.
 pub fn annotations(results: &[CaseResult]) -> Vec<String> {
+    // javac names files by absolute path in a shared worker; GitHub wants
+    // them relative to the workspace, where jbuild runs.
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut set = BTreeSet::new();
     for result in results.iter().filter(|r| !r.verdict.passed()) {
         if result.verdict == Verdict::CompileError {
             for (file, line, col, message) in javac_errors(&result.details) {
-                let file = relative_to_cwd(&file);
+                let file = super::relative_label(&cwd, std::path::Path::new(&file));
                 set.insert((file, line, col, "javac error".to_owned(), message));
             }
             if !result.details.contains(": error:") {
@@ -95,14 +98,6 @@ pub fn javac_errors(diagnostics: &str) -> Vec<(String, usize, usize, String)> {
         errors.push((file.to_owned(), number, col, message.to_owned()));
     }
     errors
-}
-
-fn relative_to_cwd(file: &str) -> String {
-    let path = std::path::Path::new(file);
-    match std::env::current_dir() {
-        Ok(cwd) => path.strip_prefix(&cwd).map_or_else(|_| file.to_owned(), |p| p.display().to_string()),
-        Err(_) => file.to_owned(),
-    }
 }
 
 /// The Markdown table appended to `$GITHUB_STEP_SUMMARY`.
