@@ -13,7 +13,10 @@ use anyhow::{Context as _, Result, bail};
 use walkdir::WalkDir;
 
 use crate::Context;
-use crate::build_record::{BuildRecord, OutputLock, SourceState, hash_file, key_of};
+use crate::build_record::{
+    BuildRecord, OutputFile, OutputLock, STAGING_PREFIX, SourceState, create_real_folders, hash_file, key_of,
+    remove_owned,
+};
 use crate::config::Config;
 use crate::error::{ExitStatus, usage};
 use crate::javac::Javac;
@@ -95,12 +98,16 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
     };
     let target_keys: Vec<String> = targets.iter().map(|t| key_of(t)).collect();
 
-    let _lock = OutputLock::acquire(&project.classes, || {
+    let lock = OutputLock::acquire(&project.classes, || {
         ctx.status.line("Blocking", "waiting for another jbuild to finish with the output folder")
     })?;
+    lock.remove_leftover_staging(&project.classes);
     let jdk = ctx.jdk()?;
     let settings = settings_fingerprint(ctx)?;
-    let record = BuildRecord::load(&project.classes);
+    let (record, untrusted) = BuildRecord::load(&project.classes);
+    if let Some(why) = untrusted {
+        ctx.status.warning(why);
+    }
     let sources = record.current_sources(&project.src, &listing.files)?;
     if record.is_fresh(&settings, &sources, &target_keys, &project.classes) {
         ctx.status.line("Fresh", &label);
@@ -116,7 +123,7 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
     check_packages(&tree, &targets)?;
 
     let staging = tempfile::Builder::new()
-        .prefix("staging-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(BuildRecord::dir(&project.classes))
         .context("creating a staging folder")?;
     let command = javac_command(ctx, staging.path(), &targets, javac.shared_cwd())?;
@@ -213,7 +220,7 @@ fn install_outputs(
     let classes = &ctx.project.classes;
     let owner_of = class_owners(tree);
     let fallback_owner = key_of(&targets[0]);
-    let mut written: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut written: BTreeMap<String, BTreeMap<String, OutputFile>> = BTreeMap::new();
     for entry in WalkDir::new(staging).min_depth(1) {
         let entry = entry.with_context(|| format!("reading {}", staging.display()))?;
         if !entry.file_type().is_file() {
@@ -221,13 +228,12 @@ fn install_outputs(
         }
         let relative = entry.path().strip_prefix(staging).expect("walk stays under its root");
         let destination = classes.join(relative);
-        if let Some(parent) = destination.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
+        create_real_folders(classes, relative.parent().unwrap_or(Path::new("")))?;
+        let output = OutputFile { size: entry.metadata()?.len(), hash: hash_file(entry.path())? };
         std::fs::rename(entry.path(), &destination).with_context(|| format!("writing {}", destination.display()))?;
         let key = key_of(relative);
         let owner = owner_of.get(&top_level_class(&key)).cloned().unwrap_or_else(|| fallback_owner.clone());
-        written.entry(owner).or_default().insert(key);
+        written.entry(owner).or_default().insert(key, output);
     }
 
     let unchanged_tree = old.settings == settings && crate::build_record::same_contents(&old.sources, &sources);
@@ -241,10 +247,12 @@ fn install_outputs(
     record.entries.extend(targets.iter().map(|t| key_of(t)));
     record.entries.extend(written.keys().cloned());
 
-    let mut stale = Vec::new();
+    // Outputs of the old record that no source produces any more. A class
+    // file javac just rewrote is the new output, never stale.
+    let mut stale: BTreeMap<String, OutputFile> = BTreeMap::new();
     for (source, classes_now) in written {
-        if let Some(before) = record.outputs.get(&source) {
-            stale.extend(before.difference(&classes_now).cloned());
+        if let Some(before) = record.outputs.remove(&source) {
+            stale.extend(before.into_iter().filter(|(class, _)| !classes_now.contains_key(class)));
         }
         record.outputs.insert(source, classes_now);
     }
@@ -253,37 +261,20 @@ fn install_outputs(
         stale.extend(record.outputs.remove(&source).unwrap_or_default());
         record.entries.remove(&source);
     }
-    let still_owned: BTreeSet<&String> = record.outputs.values().flatten().collect();
-    stale.retain(|class| !still_owned.contains(class));
-    remove_outputs(classes, &stale)?;
-    if !stale.is_empty() {
-        ctx.status.line("Removed", format_args!("{} stale class file{}", stale.len(), plural(stale.len())));
+    let still_owned: BTreeSet<&String> = record.outputs.values().flat_map(BTreeMap::keys).collect();
+    stale.retain(|class, _| !still_owned.contains(class));
+    let removal = remove_owned(classes, &stale)?;
+    if removal.removed > 0 {
+        ctx.status.line("Removed", format_args!("{} stale class file{}", removal.removed, plural(removal.removed)));
+    }
+    if !removal.kept.is_empty() {
+        ctx.status.warning(format_args!(
+            "left {} in place: changed since jbuild wrote {} (jbuild deletes only its own files)",
+            removal.kept.join(", "),
+            if removal.kept.len() == 1 { "it" } else { "them" }
+        ));
     }
     record.save(classes)
-}
-
-/// Deletes class files (relative to `classes`) and then any package folders
-/// that this left empty. Never touches anything else.
-pub fn remove_outputs(classes: &Path, outputs: &[String]) -> Result<()> {
-    let mut folders = BTreeSet::new();
-    for output in outputs {
-        let path = classes.join(output);
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("removing {}", path.display())),
-        }
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| *d != classes && d.starts_with(classes)) {
-            folders.insert(d.to_path_buf());
-            dir = d.parent();
-        }
-    }
-    // Deepest first; a folder with anything left in it stays.
-    for folder in folders.iter().rev() {
-        let _ = std::fs::remove_dir(folder);
-    }
-    Ok(())
 }
 
 /// Maps each top-level class file stem (`sample01/Number`) to its source key.

@@ -172,7 +172,12 @@ fn clean_removes_only_what_jbuild_wrote() {
     p.jbuild(&["clean"]).run().success().stderr_has("Removed 2 class files");
     assert_eq!(
         p.files(),
-        ["classes/README.txt"].iter().map(|s| s.to_string()).chain(sources_before).collect::<Vec<_>>()
+        ["classes/.jbuild/lock", "classes/README.txt"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(sources_before)
+            .collect::<Vec<_>>(),
+        "the lock file stays, so a compile waiting on it goes on"
     );
     p.jbuild(&["clean"]).run().success().stderr_has("nothing to remove");
 }
