@@ -36,6 +36,10 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
+    /// When to use colours [default: auto; NO_COLOR and CLICOLOR_FORCE are honoured]
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorWhen::Auto, hide_default_value = true)]
+    pub color: ColorWhen,
+
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
@@ -207,7 +211,21 @@ pub enum WatchCommand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
     Json,
+}
+
+/// Writes a completion script for `shell`, generated from the same clap
+/// definition as the parser.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "jbuild", out);
 }

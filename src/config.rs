@@ -1,101 +1,108 @@
 //! Turns parsed arguments into a validated `Config` before any work starts.
+//! With `cli.rs`, the only place that knows clap.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use crate::Context;
 use crate::check::{CheckOptions, Format};
-use crate::cli::{CheckArgs, CheckFormat, Cli, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand};
+use crate::cli::{
+    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand,
+};
+use crate::commands::daemon::DaemonAction;
+use crate::commands::list;
+use crate::commands::watch::WatchAction;
+use crate::context::Workspace;
 use crate::error::usage;
-use crate::project::Project;
-use crate::status::{Status, Verbosity};
+use crate::project::settings::SettingsOverrides;
+use crate::term::{ColorChoice, Status, Verbosity};
 
 /// What to do, free of clap types.
 #[derive(Debug)]
 pub enum Action {
     Compile { targets: Vec<OsString> },
     Run { target: Option<OsString>, args: Vec<OsString> },
-    List { all: bool, format: ListFormat },
+    List { all: bool, format: list::ListFormat },
     Clean,
     Watch { then: WatchAction },
-    Daemon { action: &'static str },
+    Daemon(DaemonAction),
     Check(CheckOptions),
     Completions(clap_complete::Shell),
 }
 
-/// What `jbuild watch` does after each compile.
-#[derive(Debug, Clone)]
-pub enum WatchAction {
-    Compile { targets: Vec<OsString> },
-    Run { target: Option<OsString>, args: Vec<OsString> },
-    Check(CheckOptions),
-}
-
 #[derive(Debug)]
 pub struct Config {
-    pub cwd: PathBuf,
-    /// `--project DIR`, resolved against the current folder.
-    pub project_dir: Option<PathBuf>,
-    pub settings: SettingsArgs,
-    pub status: Status,
+    pub workspace: Workspace,
     pub action: Action,
 }
 
 impl Config {
     pub fn from_cli(cli: Cli) -> Result<Config> {
+        let env = crate::env::init()?;
         let verbosity = match (cli.global.quiet, cli.global.verbose) {
             (true, _) => Verbosity::Quiet,
             (_, true) => Verbosity::Verbose,
             _ => Verbosity::Normal,
+        };
+        let color = match cli.global.color {
+            ColorWhen::Auto => ColorChoice::Auto,
+            ColorWhen::Always => ColorChoice::Always,
+            ColorWhen::Never => ColorChoice::Never,
         };
         let cwd = std::env::current_dir().context("reading the current folder")?;
         let project_dir = cli.global.project.as_ref().map(|dir| cwd.join(dir));
         let action = match cli.command {
             Command::Compile { targets } => Action::Compile { targets },
             Command::Run { target, args } => Action::Run { target, args },
-            Command::List { all, format } => Action::List { all, format },
-            Command::Clean => Action::Clean,
-            Command::Check(args) => Action::Check(check_options(&args)?),
-            Command::Completions { shell } => Action::Completions(shell),
-            Command::Daemon { action } => Action::Daemon {
-                action: match action {
-                    DaemonCommand::Status => "status",
-                    DaemonCommand::Stop => "stop",
-                    DaemonCommand::Serve => "serve",
+            Command::List { all, format } => Action::List {
+                all,
+                format: match format {
+                    ListFormat::Text => list::ListFormat::Text,
+                    ListFormat::Json => list::ListFormat::Json,
                 },
             },
+            Command::Clean => Action::Clean,
+            Command::Check(args) => Action::Check(check_options(&args, env.github_actions)?),
+            Command::Completions { shell } => Action::Completions(shell),
+            Command::Daemon { action } => Action::Daemon(match action {
+                DaemonCommand::Status => DaemonAction::Status,
+                DaemonCommand::Stop => DaemonAction::Stop,
+                DaemonCommand::Serve => DaemonAction::Serve,
+            }),
             Command::Watch { then } => Action::Watch {
                 then: match then {
                     None => WatchAction::Compile { targets: Vec::new() },
                     Some(WatchCommand::Compile { targets }) => WatchAction::Compile { targets },
                     Some(WatchCommand::Run { target, args }) => WatchAction::Run { target, args },
-                    Some(WatchCommand::Check(args)) => WatchAction::Check(check_options(&args)?),
+                    Some(WatchCommand::Check(args)) => WatchAction::Check(check_options(&args, env.github_actions)?),
                 },
             },
         };
-        Ok(Config { cwd, project_dir, settings: cli.global.settings, status: Status::new(verbosity), action })
-    }
-
-    /// The project this invocation works on: `--project DIR`, else the one
-    /// around the current folder.
-    pub fn context(&self) -> Result<Context> {
-        let project = match &self.project_dir {
-            Some(dir) => Project::load(dir, true, &self.settings)?,
-            None => Project::load(&self.cwd, false, &self.settings)?,
+        let workspace = Workspace {
+            cwd,
+            project_dir,
+            overrides: overrides(cli.global.settings),
+            status: Status::new(verbosity, color),
         };
-        Ok(Context::new(self.cwd.clone(), project, self.status))
+        Ok(Config { workspace, action })
     }
+}
 
-    /// The project rooted at `dir` (for commands that work on several).
-    pub fn context_at(&self, dir: &Path) -> Result<Context> {
-        Ok(Context::new(self.cwd.clone(), Project::load(dir, true, &self.settings)?, self.status))
+fn overrides(flags: SettingsArgs) -> SettingsOverrides {
+    SettingsOverrides {
+        src: flags.src,
+        classes: flags.classes,
+        lib: flags.lib,
+        release: flags.release,
+        encoding: flags.encoding,
+        javac_args: flags.javac_args,
+        java_args: flags.java_args,
+        daemon: flags.daemon,
     }
 }
 
 /// Validates `jbuild check` flags.
-fn check_options(args: &CheckArgs) -> Result<CheckOptions> {
+fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions> {
     let bad = |flag: &str, e: anyhow::Error| usage(format!("{flag}: {e:#}"));
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
         return Err(usage(format!("--timeout {}: must be a positive number of seconds", args.timeout)));
@@ -110,7 +117,7 @@ fn check_options(args: &CheckArgs) -> Result<CheckOptions> {
         Some(CheckFormat::Text) => Format::Text,
         Some(CheckFormat::Json) => Format::Json,
         Some(CheckFormat::Github) => Format::Github,
-        None if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => Format::Github,
+        None if github_actions => Format::Github,
         None => Format::Text,
     };
     Ok(CheckOptions {

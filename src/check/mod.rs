@@ -6,15 +6,14 @@
 pub mod cases;
 pub mod compare;
 pub mod diff;
-pub mod github;
-pub mod junit;
 pub mod report;
 pub mod runner;
+pub mod sandbox;
+pub mod summary;
 pub mod verdict;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
@@ -22,14 +21,17 @@ use anyhow::{Context as _, Result, bail};
 
 use self::cases::{Case, Program};
 use self::compare::Compare;
-use self::runner::{Execution, Limits, execute};
+use self::runner::{Execution, Limits, Stdin, execute};
+use self::sandbox::Sandbox;
 use self::verdict::{CaseResult, Verdict};
-use crate::Context;
-use crate::compile::{CompileFailed, Request, build, is_project_dir};
-use crate::config::Config;
+use crate::build::{CompileFailed, Request, build};
+use crate::context::{Context, Workspace};
 use crate::error::{ExitStatus, usage};
-use crate::javac::Javac;
-use crate::target::resolve_class;
+use crate::project::target::resolve_class;
+use crate::project::{is_project_dir, projects_below};
+use crate::term::relative;
+use crate::toolchain::javac::Javac;
+use crate::toolchain::process::ToolCommand;
 
 /// JVM options for every case (see the README's measurements): no perf-data
 /// file (`/tmp/hsperfdata_*`) saves a short-lived JVM a few milliseconds,
@@ -70,11 +72,12 @@ struct CheckProject {
     cases: Vec<Case>,
 }
 
-pub fn command(config: &Config, options: &CheckOptions) -> Result<ExitStatus> {
-    let projects = find_projects(config, &options.paths)?;
+/// `jbuild check`: finds the projects and their cases, runs them, reports.
+pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> {
+    let projects = find_projects(workspace, &options.paths)?;
     let mut checked = Vec::new();
     for ctx in projects {
-        let label = relative_label(&config.cwd, &ctx.project.root);
+        let label = relative(&workspace.cwd, &ctx.project.root);
         let cases = cases::discover(&ctx).with_context(|| format!("project {label}"))?;
         cases::check_readable(&cases)?;
         checked.push(CheckProject { ctx, label, cases });
@@ -97,11 +100,12 @@ pub fn command(config: &Config, options: &CheckOptions) -> Result<ExitStatus> {
         )));
     }
 
-    let reporter = report::Reporter::new(options.format, config.status);
-    let (mut reporter, ordered) = run_all(config, &checked, total, options, reporter);
+    let sandbox = Sandbox::new()?;
+    let reporter = report::Reporter::new(options.format, workspace.status);
+    let (mut reporter, ordered) = run_all(workspace, &checked, total, options, &sandbox, reporter);
 
     if let Some(path) = &options.junit {
-        let xml = junit::render(&ordered);
+        let xml = report::junit::render(&ordered);
         std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
     }
     reporter.finish(&ordered)?;
@@ -113,10 +117,11 @@ pub fn command(config: &Config, options: &CheckOptions) -> Result<ExitStatus> {
 /// the runners as soon as it is compiled, so cases run while later projects
 /// compile. A reporter thread prints results in a stable order as they come.
 fn run_all(
-    config: &Config,
+    workspace: &Workspace,
     checked: &[CheckProject],
     total: usize,
     options: &CheckOptions,
+    sandbox: &Sandbox,
     mut reporter: report::Reporter,
 ) -> (report::Reporter, Vec<CaseResult>) {
     let prepared: Vec<OnceLock<Prepared>> = checked.iter().map(|_| OnceLock::new()).collect();
@@ -133,7 +138,7 @@ fn run_all(
                     let Ok((index, p, c)) = next else { break };
                     let project = &checked[p];
                     let prepared = prepared[p].get().expect("prepared before queued");
-                    let result = run_case(project, &project.cases[c], prepared, options);
+                    let result = run_case(project, &project.cases[c], prepared, options, sandbox);
                     if done.send((index, result)).is_err() {
                         break;
                     }
@@ -153,11 +158,13 @@ fn run_all(
             }
             (reporter, ordered)
         });
-        let mut javac = Javac::warm(Some(config.cwd.clone())).capturing();
+        let mut javac = Javac::warm(Some(workspace.cwd.clone())).capturing();
         let mut index = 0;
         for (p, project) in checked.iter().enumerate() {
-            let _ = prepared[p]
-                .set(Prepared { compiled: compile_project(project, &mut javac), setups: run_setups(project, options) });
+            let _ = prepared[p].set(Prepared {
+                compiled: compile_project(project, &mut javac),
+                setups: run_setups(project, options, sandbox),
+            });
             for c in 0..project.cases.len() {
                 let _ = queue.send((index, p, c));
                 index += 1;
@@ -170,21 +177,21 @@ fn run_all(
 
 /// The projects to check: the given folders (each a project or a folder of
 /// projects), else the current project, else every project below here.
-fn find_projects(config: &Config, paths: &[PathBuf]) -> Result<Vec<Context>> {
+fn find_projects(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<Context>> {
     let mut roots = BTreeSet::new();
     if paths.is_empty() {
-        if config.project_dir.is_some() {
-            return Ok(vec![config.context()?]);
+        if workspace.project_dir.is_some() {
+            return Ok(vec![workspace.context()?]);
         }
-        match crate::project::discover(&config.cwd) {
+        match crate::project::discover(&workspace.cwd) {
             Ok(root) => {
                 roots.insert(root);
             }
-            Err(_) => roots.extend(projects_below(&config.cwd)),
+            Err(_) => roots.extend(projects_below(&workspace.cwd)),
         }
     } else {
         for path in paths {
-            let dir = config.cwd.join(path);
+            let dir = workspace.cwd.join(path);
             if !dir.is_dir() {
                 return Err(usage(format!("{}: no such folder", path.display())));
             }
@@ -205,33 +212,10 @@ fn find_projects(config: &Config, paths: &[PathBuf]) -> Result<Vec<Context>> {
     if roots.is_empty() {
         return Err(usage(format!(
             "no Java projects at or below {} (a project is a folder with src/ or jbuild.toml)",
-            config.cwd.display()
+            workspace.cwd.display()
         )));
     }
-    roots.into_iter().map(|root| config.context_at(&root)).collect()
-}
-
-/// Project folders below `dir`, not looking inside a project once found,
-/// nor into hidden or build folders.
-fn projects_below(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut walker = walkdir::WalkDir::new(dir).min_depth(1).max_depth(6).sort_by_file_name().into_iter();
-    while let Some(entry) = walker.next() {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_dir() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || matches!(name.as_ref(), "classes" | "target" | "build" | "node_modules" | "src") {
-            walker.skip_current_dir();
-            continue;
-        }
-        if is_project_dir(entry.path()) {
-            found.push(entry.path().to_path_buf());
-            walker.skip_current_dir();
-        }
-    }
-    found
+    roots.into_iter().map(|root| workspace.context_at(&root)).collect()
 }
 
 /// What compiling a project gave: `Ok` or the verdict message and details
@@ -251,7 +235,7 @@ fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
     let mut files = Vec::new();
     for case in &project.cases {
         if let Program::Java { class, .. } = &case.program {
-            match resolve_class(&project.ctx, class) {
+            match resolve_class(&project.ctx.project, class) {
                 Ok(file) if !files.contains(&file) => files.push(file),
                 Ok(_) => {}
                 Err(e) => return Err((format!("{e:#}"), String::new())),
@@ -277,16 +261,16 @@ fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
 }
 
 /// Runs each distinct autograding `setup` command of a project once.
-fn run_setups(project: &CheckProject, options: &CheckOptions) -> BTreeMap<String, Execution> {
+fn run_setups(project: &CheckProject, options: &CheckOptions, sandbox: &Sandbox) -> BTreeMap<String, Execution> {
     let mut done = BTreeMap::new();
     for setup in project.cases.iter().filter_map(|c| c.setup.as_ref()) {
         if done.contains_key(setup) {
             continue;
         }
-        let mut command = Command::new("sh");
-        command.arg("-c").arg(setup);
+        let mut command = ToolCommand::shell(setup);
+        command.current_dir(&project.ctx.project.root).environment(sandbox.classroom_environment());
         let limits = Limits { timeout: Duration::from_secs(600), output: options.output_limit };
-        let execution = execute(command, None, &project.ctx.project.root, &limits).unwrap_or_else(|e| Execution {
+        let execution = execute(&mut command, Stdin::Empty, &limits).unwrap_or_else(|e| Execution {
             code: Some(127),
             stderr: format!("{e:#}").into_bytes(),
             ..Execution::default()
@@ -296,7 +280,13 @@ fn run_setups(project: &CheckProject, options: &CheckOptions) -> BTreeMap<String
     done
 }
 
-fn run_case(project: &CheckProject, case: &Case, prepared: &Prepared, options: &CheckOptions) -> CaseResult {
+fn run_case(
+    project: &CheckProject,
+    case: &Case,
+    prepared: &Prepared,
+    options: &CheckOptions,
+    sandbox: &Sandbox,
+) -> CaseResult {
     let result = CaseResult {
         project: project.label.clone(),
         suite: case.suite.clone(),
@@ -308,7 +298,7 @@ fn run_case(project: &CheckProject, case: &Case, prepared: &Prepared, options: &
         cpu_time: Duration::ZERO,
         stdout: String::new(),
         stderr: String::new(),
-        file: relative_label(&project.ctx.cwd, &case.origin),
+        file: relative(&project.ctx.cwd, &case.origin),
         line: case.line,
         points: case.points,
     };
@@ -327,31 +317,37 @@ fn run_case(project: &CheckProject, case: &Case, prepared: &Prepared, options: &
         let stderr = String::from_utf8_lossy(&execution.stderr);
         return fail(result, Verdict::RuntimeError, format!("setup command failed: {setup}"), tail(&stderr, 20));
     }
-    match execute_case(project, case, options) {
+    match execute_case(project, case, options, sandbox) {
         Ok(execution) => judge(result, case, execution, options),
         Err(e) => fail(result, Verdict::RuntimeError, format!("{e:#}"), String::new()),
     }
 }
 
-fn execute_case(project: &CheckProject, case: &Case, options: &CheckOptions) -> Result<Execution> {
+fn execute_case(project: &CheckProject, case: &Case, options: &CheckOptions, sandbox: &Sandbox) -> Result<Execution> {
     let limits = Limits { timeout: case.timeout.unwrap_or(options.timeout), output: options.output_limit };
+    let stdin = case.stdin.as_ref().map_or(Stdin::Empty, Stdin::Text);
     match &case.program {
         Program::Java { class, args } => {
             let ctx = &project.ctx;
+            // Each case runs in a scratch folder of its own: files it writes
+            // land there, not in the project, and parallel cases cannot clash.
+            let scratch = sandbox.scratch()?;
             let memory = case.memory_mib.unwrap_or(options.memory_mib);
             let mut jvm_flags = vec![format!("-Xmx{memory}m")];
             jvm_flags.extend(CASE_JVM_FLAGS.iter().map(|f| f.to_string()));
+            jvm_flags.push(format!("-Djava.io.tmpdir={}", scratch.tmp().display()));
             let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
-            let (command, _) = crate::run::java_command(ctx, class, &jvm_flags, &args)?.build()?;
-            // Each case runs in a scratch folder of its own: files it writes
-            // land there, not in the project, and parallel cases cannot clash.
-            let scratch = tempfile::Builder::new().prefix("jbuild-case-").tempdir()?;
-            execute(command, case.stdin.as_ref(), scratch.path(), &limits)
+            let mut java = ctx.java(scratch.path(), class, &jvm_flags, &args)?;
+            java.environment(sandbox.case_environment(&scratch)).label(format!("{}: {}", project.label, case.name));
+            execute(&mut java, stdin, &limits)
         }
         Program::Shell { command: line } => {
-            let mut command = Command::new("sh");
-            command.arg("-c").arg(line);
-            execute(command, case.stdin.as_ref(), &project.ctx.project.root, &limits)
+            let mut command = ToolCommand::shell(line);
+            command
+                .current_dir(&project.ctx.project.root)
+                .environment(sandbox.classroom_environment())
+                .label(format!("{}: {}", project.label, case.name));
+            execute(&mut command, stdin, &limits)
         }
     }
 }
@@ -415,14 +411,6 @@ fn tail(text: &str, lines: usize) -> String {
         out = format!("... ({start} earlier lines)\n{out}");
     }
     out
-}
-
-fn relative_label(cwd: &Path, path: &Path) -> String {
-    match path.strip_prefix(cwd) {
-        Ok(relative) if relative.as_os_str().is_empty() => ".".to_owned(),
-        Ok(relative) => relative.display().to_string(),
-        Err(_) => path.display().to_string(),
-    }
 }
 
 /// Parses `K/N` for `--shard`.

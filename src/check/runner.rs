@@ -1,19 +1,19 @@
 //! Running one case's process under limits: wall-clock timeout, output cap,
-//! its own process group (killed whole, so no JVM or child is left behind),
-//! stdin from a file or nothing, never the terminal.
+//! its own process group (killed whole before its leader is reaped, so the
+//! group id cannot have been reused), stdin from a file, a string, or
+//! nothing, never the terminal; and afterwards any process that fled the
+//! group and came back to jbuild as an orphan is killed too.
 
 use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use super::cases::Text;
+use crate::toolchain::process::{Io, ToolCommand, kill_orphans};
 
 /// What one run of a case's process did.
 #[derive(Debug, Clone, Default)]
@@ -35,65 +35,78 @@ pub struct Limits {
     pub output: usize,
 }
 
+/// What the case reads on stdin.
+#[derive(Debug, Clone, Copy)]
+pub enum Stdin<'a> {
+    /// Nothing: end of input at once.
+    Empty,
+    /// This text, then end of input.
+    Text(&'a Text),
+    /// A pipe that is never written nor closed (GitHub Classroom's runner
+    /// gives a test without input an open stdin: a program that reads it
+    /// waits until its time limit).
+    Open,
+}
+
 /// Runs `command` to completion or until a limit is hit.
-pub fn execute(mut command: Command, stdin: Option<&Text>, cwd: &Path, limits: &Limits) -> Result<Execution> {
-    command.current_dir(cwd).process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let inline = match stdin {
-        None => {
-            command.stdin(Stdio::null());
-            None
+pub fn execute(command: &mut ToolCommand, stdin: Stdin, limits: &Limits) -> Result<Execution> {
+    let mut inline = None;
+    match stdin {
+        Stdin::Empty => command.stdin(Io::Null),
+        Stdin::Text(Text::File(path)) => command.stdin(Io::File(super::cases::open_case_file(path)?)),
+        Stdin::Text(Text::Inline(text)) => {
+            inline = Some(text.clone());
+            command.stdin(Io::Piped)
         }
-        Some(Text::File(path)) => {
-            let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-            command.stdin(file);
-            None
-        }
-        Some(Text::Inline(text)) => {
-            command.stdin(Stdio::piped());
-            Some(text.clone())
-        }
+        Stdin::Open => command.stdin(Io::Piped),
     };
+    command.stdout(Io::Piped).stderr(Io::Piped).own_process_group().die_with_parent();
     let started = Instant::now();
-    let mut child = command.spawn().with_context(|| format!("starting {:?}", command.get_program()))?;
-    let pid = child.id() as libc::pid_t;
-    if let Some(text) = inline {
-        let mut pipe = child.stdin.take().expect("piped");
-        // A program that never reads must not block us: write from a thread.
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(text.as_bytes());
-        });
-    }
+    let mut child = command.spawn()?;
+    let held_open = match (inline, child.take_stdin()) {
+        (Some(text), Some(mut pipe)) => {
+            // A program that never reads must not block us: write from a thread.
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(text.as_bytes());
+            });
+            None
+        }
+        (None, pipe) => pipe,
+        (Some(_), None) => None,
+    };
     let total = Arc::new(AtomicUsize::new(0));
     let (done, finished) = mpsc::channel();
-    let out = spawn_reader(child.stdout.take().expect("piped"), Arc::clone(&total), limits.output, done.clone());
-    let err = spawn_reader(child.stderr.take().expect("piped"), Arc::clone(&total), limits.output, done);
+    let out = spawn_reader(child.take_stdout().expect("piped"), Arc::clone(&total), limits.output, done.clone());
+    let err = spawn_reader(child.take_stderr().expect("piped"), Arc::clone(&total), limits.output, done);
 
     let mut execution = Execution::default();
     let mut pause = Duration::from_micros(500);
-    let (status, usage) = loop {
-        if let Some(result) = try_wait4(pid) {
-            break result;
+    loop {
+        if child.has_exited() {
+            break;
         }
         if started.elapsed() >= limits.timeout {
             execution.timed_out = true;
-            kill_group(pid);
-            break wait4_blocking(pid);
+            break;
         }
         if total.load(Ordering::Relaxed) > limits.output {
             execution.output_exceeded = true;
-            kill_group(pid);
-            break wait4_blocking(pid);
+            break;
         }
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(10));
-    };
+    }
     execution.wall = started.elapsed();
-    // Children the program started (and left running) go with it.
-    kill_group(pid);
+    // The leader is ended or still running, but not reaped: its group id is
+    // still ours to kill, with every child the program started in it.
+    child.kill();
+    let (status, usage) = child.reap_with_usage();
+    drop(held_open);
+    kill_orphans();
     execution.cpu = cpu_time(&usage);
-    if libc::WIFEXITED(status) {
+    if libc::WIFEXITED(status) && !execution.timed_out {
         execution.code = Some(libc::WEXITSTATUS(status));
-    } else if libc::WIFSIGNALED(status) {
+    } else if libc::WIFSIGNALED(status) && !execution.timed_out {
         execution.signal = Some(libc::WTERMSIG(status));
     }
     // A grandchild that escaped the group could hold the pipes open; do not
@@ -141,27 +154,6 @@ fn spawn_reader(
 
 fn take(buffer: &Buffer) -> Vec<u8> {
     std::mem::take(&mut *buffer.lock().expect("reader lock"))
-}
-
-fn kill_group(pid: libc::pid_t) {
-    // SAFETY: signalling the process group we created for this case.
-    unsafe { libc::kill(-pid, libc::SIGKILL) };
-}
-
-fn try_wait4(pid: libc::pid_t) -> Option<(libc::c_int, libc::rusage)> {
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-    (rc == pid).then_some((status, usage))
-}
-
-fn wait4_blocking(pid: libc::pid_t) -> (libc::c_int, libc::rusage) {
-    let mut status = 0;
-    // SAFETY: as above, blocking.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    (status, usage)
 }
 
 fn cpu_time(usage: &libc::rusage) -> Duration {

@@ -1,0 +1,59 @@
+//! The output folder's lock: two jbuilds on one project (an editor and a
+//! terminal) take turns, and only the holder may clean up after a killed
+//! compile.
+
+use std::fs::File;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::record::BuildRecord;
+
+const LOCK_FILE: &str = "lock";
+/// javac writes into `.jbuild/staging-XXXX/` before outputs move into place.
+pub const STAGING_PREFIX: &str = "staging-";
+
+/// An exclusive lock on the output folder, held while compiling or cleaning
+/// so two jbuild processes never interleave writes.
+pub struct OutputLock {
+    _file: File,
+}
+
+impl OutputLock {
+    pub fn acquire(classes: &Path, on_wait: impl FnOnce()) -> Result<OutputLock> {
+        let dir = BuildRecord::ensure_dir(classes)?;
+        let path = dir.join(LOCK_FILE);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                on_wait();
+                file.lock().with_context(|| format!("locking {}", path.display()))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("locking {}", path.display()));
+            }
+        }
+        Ok(OutputLock { _file: file })
+    }
+
+    /// Removes staging folders that a killed compile left behind. Only the
+    /// lock's holder may: no other compile can be using one then.
+    pub fn remove_leftover_staging(&self, classes: &Path) {
+        let Ok(entries) = std::fs::read_dir(BuildRecord::dir(classes)) else { return };
+        for entry in entries.flatten() {
+            let is_staging = entry.file_name().to_str().is_some_and(|n| n.starts_with(STAGING_PREFIX));
+            // A symlink named like one is not ours: leave it.
+            if is_staging && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The compile core: javac exactly like the classic script, but only when
+//! something that matters changed.
+//!
+//! javac writes into a fresh folder inside `classes/.jbuild/`; on success the
+//! class files move into place and the build record is rewritten, so a
+//! failed compile leaves both the old classes and the old record untouched.
+
+pub mod lock;
+pub mod outputs;
+pub mod record;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use walkdir::WalkDir;
+
+use self::lock::{OutputLock, STAGING_PREFIX};
+use self::outputs::{create_real_folders, remove_owned};
+use self::record::{BuildRecord, OutputFile, SourceState, hash_file, key_of};
+use crate::context::Context;
+use crate::error::usage;
+use crate::scanner::{SourceTree, list_sources};
+use crate::term::count;
+use crate::toolchain::javac::Javac;
+use crate::toolchain::process::ToolCommand;
+
+/// What to compile.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Every `.java` file under `src/`, in one javac call.
+    WholeTree,
+    /// These sources (relative to `src/`) and whatever they use.
+    Files(Vec<PathBuf>),
+}
+
+/// Compiles `request` unless the record says its classes are current.
+/// Returns whether javac ran.
+pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool> {
+    let project = &ctx.project;
+    let listing = list_sources(&project.src);
+    for warning in &listing.warnings {
+        ctx.status.warning(warning);
+    }
+    let targets = match request {
+        Request::WholeTree if listing.files.is_empty() => {
+            return Err(usage(format!("no .java files under {}", project.src.display())));
+        }
+        Request::WholeTree => listing.files.clone(),
+        Request::Files(files) => files.clone(),
+    };
+    let label = match request {
+        Request::Files(files) if files.len() == 1 => class_label(&files[0]),
+        _ => count(targets.len(), "file"),
+    };
+    let label = match javac.shared_cwd().map(|cwd| project.root.strip_prefix(cwd).unwrap_or(&project.root)) {
+        // One worker, many projects: say which project each line is about.
+        Some(name) if !name.as_os_str().is_empty() => format!("{}: {label}", name.display()),
+        _ => label,
+    };
+    let target_keys: Vec<String> = targets.iter().map(|t| key_of(t)).collect();
+
+    let lock = OutputLock::acquire(&project.classes, || {
+        ctx.status.line("Blocking", "waiting for another jbuild to finish with the output folder")
+    })?;
+    lock.remove_leftover_staging(&project.classes);
+    let jdk = ctx.jdk()?;
+    let settings = settings_fingerprint(ctx)?;
+    let (record, untrusted) = BuildRecord::load(&project.classes);
+    if let Some(why) = untrusted {
+        ctx.status.warning(why);
+    }
+    let sources = record.current_sources(&project.src, &listing.files)?;
+    if record.is_fresh(&settings, &sources, &target_keys, &project.classes) {
+        ctx.status.line("Fresh", &label);
+        if record.sources != sources {
+            // Touched but unchanged files: remember the new mtimes so the
+            // next check does not hash them again.
+            BuildRecord { sources, ..record }.save(&project.classes)?;
+        }
+        return Ok(false);
+    }
+
+    let tree = SourceTree::scan(&project.src);
+    check_packages(&tree, &targets)?;
+
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(BuildRecord::dir(&project.classes))
+        .context("creating a staging folder")?;
+    let mut command = javac_command(ctx, staging.path(), &targets, javac.shared_cwd())?;
+    let warm = if javac.is_warm() { ", warm" } else { "" };
+    ctx.status.line("Compiling", format_args!("{label} (javac {}{warm})", jdk.version));
+    ctx.status.command(&command.display_with_cwd(), if javac.is_warm() { " in the warm worker" } else { "" });
+    let run = javac.run(jdk, &ctx.status, &mut command, staging.path())?;
+    if !run.success {
+        return Err(CompileFailed { label, code: run.code, diagnostics: run.diagnostics }.into());
+    }
+    install_outputs(ctx, &tree, record, sources, settings, &targets, staging.path())?;
+    Ok(true)
+}
+
+/// javac failed; its diagnostics were printed, or captured here.
+#[derive(Debug)]
+pub struct CompileFailed {
+    pub label: String,
+    pub code: Option<i32>,
+    pub diagnostics: Vec<u8>,
+}
+
+impl std::fmt::Display for CompileFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "could not compile {}: javac exited with code {code}", self.label),
+            None => write!(f, "could not compile {}: javac was killed", self.label),
+        }
+    }
+}
+
+impl std::error::Error for CompileFailed {}
+
+/// The javac command line: the classic script's `-d <classes> -sourcepath
+/// <src>`, run from `src/` so diagnostics name files as the user wrote them;
+/// or, when one worker serves several projects, from `shared_cwd` with
+/// absolute paths.
+fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Option<&Path>) -> Result<ToolCommand> {
+    let project = &ctx.project;
+    let settings = &project.settings;
+    let mut javac = ToolCommand::jdk_tool(&ctx.jdk()?.javac);
+    javac.current_dir(shared_cwd.unwrap_or(&project.src));
+    javac.arg("-d").arg(out);
+    // The staging folder doubles as an empty classpath: javac then finds no
+    // stray class files (not even in src/) and compiles everything it uses
+    // from source, like the script did.
+    let mut classpath = project.jars()?;
+    classpath.insert(0, out.to_path_buf());
+    javac.arg("-classpath").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
+    javac.arg("-sourcepath").arg(if shared_cwd.is_some() { project.src.as_path() } else { Path::new(".") });
+    javac.arg("-encoding").arg(&settings.encoding);
+    if let Some(release) = settings.release {
+        javac.arg("--release").arg(release.to_string());
+    }
+    javac.args(&settings.javac_args);
+    match shared_cwd {
+        Some(_) => javac.args(targets.iter().map(|t| project.src.join(t))),
+        None => javac.args(targets),
+    };
+    Ok(javac)
+}
+
+/// Refuses files whose package does not match their folder, before javac
+/// gives a cryptic error about it.
+fn check_packages(tree: &SourceTree, targets: &[PathBuf]) -> Result<()> {
+    for target in targets {
+        let Some(file) = tree.file(target) else { continue };
+        if let Some((declared, expected)) = file.package_mismatch() {
+            let declared =
+                declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
+            let expected = expected.map_or("no package declaration".to_owned(), |p| format!("`package {p};`"));
+            bail!(
+                "{}: declares {declared}, but its folder means {expected}; \
+                 move the file or fix its package line",
+                tree.root.join(&file.relative).display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Moves javac's output into `classes/`, removes class files jbuild wrote
+/// earlier whose source is gone (or no longer produces them), and saves the
+/// new record.
+fn install_outputs(
+    ctx: &Context,
+    tree: &SourceTree,
+    old: BuildRecord,
+    sources: BTreeMap<String, SourceState>,
+    settings: String,
+    targets: &[PathBuf],
+    staging: &Path,
+) -> Result<()> {
+    let classes = &ctx.project.classes;
+    let owner_of = class_owners(tree);
+    let fallback_owner = key_of(&targets[0]);
+    let mut written: BTreeMap<String, BTreeMap<String, OutputFile>> = BTreeMap::new();
+    for entry in WalkDir::new(staging).min_depth(1) {
+        let entry = entry.with_context(|| format!("reading {}", staging.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(staging).expect("walk stays under its root");
+        let destination = classes.join(relative);
+        create_real_folders(classes, relative.parent().unwrap_or(Path::new("")))?;
+        let output = OutputFile { size: entry.metadata()?.len(), hash: hash_file(entry.path())? };
+        std::fs::rename(entry.path(), &destination).with_context(|| format!("writing {}", destination.display()))?;
+        let key = key_of(relative);
+        let owner = owner_of.get(&top_level_class(&key)).cloned().unwrap_or_else(|| fallback_owner.clone());
+        written.entry(owner).or_default().insert(key, output);
+    }
+
+    let unchanged_tree = old.settings == settings && record::same_contents(&old.sources, &sources);
+    let mut record = BuildRecord {
+        settings,
+        entries: if unchanged_tree { old.entries.clone() } else { BTreeSet::new() },
+        outputs: old.outputs.clone(),
+        sources,
+        ..BuildRecord::default()
+    };
+    record.entries.extend(targets.iter().map(|t| key_of(t)));
+    record.entries.extend(written.keys().cloned());
+
+    // Outputs of the old record that no source produces any more. A class
+    // file javac just rewrote is the new output, never stale.
+    let mut stale: BTreeMap<String, OutputFile> = BTreeMap::new();
+    for (source, classes_now) in written {
+        if let Some(before) = record.outputs.remove(&source) {
+            stale.extend(before.into_iter().filter(|(class, _)| !classes_now.contains_key(class)));
+        }
+        record.outputs.insert(source, classes_now);
+    }
+    let gone: Vec<String> = record.outputs.keys().filter(|s| !record.sources.contains_key(*s)).cloned().collect();
+    for source in gone {
+        stale.extend(record.outputs.remove(&source).unwrap_or_default());
+        record.entries.remove(&source);
+    }
+    let still_owned: BTreeSet<&String> = record.outputs.values().flat_map(BTreeMap::keys).collect();
+    stale.retain(|class, _| !still_owned.contains(class));
+    let removal = remove_owned(classes, &stale)?;
+    if removal.removed > 0 {
+        ctx.status.line("Removed", format_args!("{}", count(removal.removed, "stale class file")));
+    }
+    if !removal.kept.is_empty() {
+        ctx.status.warning(format_args!(
+            "left {} in place: changed since jbuild wrote {} (jbuild deletes only its own files)",
+            removal.kept.join(", "),
+            if removal.kept.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    record.save(classes)
+}
+
+/// Maps each top-level class file stem (`sample01/Number`) to its source key.
+fn class_owners(tree: &SourceTree) -> BTreeMap<String, String> {
+    tree.classes().into_iter().map(|c| (c.name.replace('.', "/"), key_of(&c.file))).collect()
+}
+
+/// `sample01/Outer$Inner.class` → `sample01/Outer`.
+fn top_level_class(class_file: &str) -> String {
+    let stem = class_file.strip_suffix(".class").unwrap_or(class_file);
+    let (dir, name) = stem.rsplit_once('/').map_or(("", stem), |(d, n)| (d, n));
+    let top = name.split('$').next().unwrap_or(name);
+    if dir.is_empty() { top.to_owned() } else { format!("{dir}/{top}") }
+}
+
+/// `sample01/Main.java` → `sample01.Main`, the way users name classes.
+fn class_label(file: &Path) -> String {
+    key_of(&file.with_extension("")).replace('/', ".")
+}
+
+/// Everything besides the sources that decides what javac produces.
+fn settings_fingerprint(ctx: &Context) -> Result<String> {
+    let jdk = ctx.jdk()?;
+    let settings = &ctx.project.settings;
+    let mut jars = Vec::new();
+    for jar in ctx.project.jars()? {
+        jars.push((jar.display().to_string(), hash_file(&jar)?));
+    }
+    let identity = serde_json::json!({
+        "javac": jdk.javac, "version": jdk.version, "release": settings.release,
+        "encoding": settings.encoding, "javac_args": settings.javac_args, "jars": jars,
+    });
+    Ok(blake3::hash(identity.to_string().as_bytes()).to_hex().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top_level_class;
+
+    #[test]
+    fn inner_and_anonymous_classes_belong_to_their_top_level_class() {
+        assert_eq!(top_level_class("sample01/Outer$Inner.class"), "sample01/Outer");
+        assert_eq!(top_level_class("sample01/Outer$1.class"), "sample01/Outer");
+        assert_eq!(top_level_class("Main.class"), "Main");
+    }
+}

@@ -1,0 +1,70 @@
+//! Cases from `[[check]]` tables in `jbuild.toml`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+
+use super::{Case, Text};
+use crate::check::compare::Compare;
+use crate::context::Context;
+use crate::error::usage;
+use crate::project::settings::{CheckTable, SETTINGS_FILE};
+use crate::scanner::is_class_name;
+
+/// A `[[check]]` table of `jbuild.toml`.
+pub fn case(
+    ctx: &Context,
+    index: usize,
+    table: &CheckTable,
+    default_main: &mut dyn FnMut() -> Result<String>,
+) -> Result<Case> {
+    let root = &ctx.project.root;
+    let file = root.join(SETTINGS_FILE);
+    let bad = |key: &str, why: String| usage(format!("{}: [[check]] #{} `{key}`: {why}", file.display(), index + 1));
+    let name = table.name.clone().unwrap_or_else(|| format!("check-{}", index + 1));
+    let class = match &table.main {
+        Some(main) if is_class_name(main) => main.clone(),
+        Some(main) => return Err(bad("main", format!("{main:?} is not a class name"))),
+        None => default_main()?,
+    };
+    let inside = |key: &str, relative: &Path| -> Result<PathBuf> {
+        let path = root.join(relative);
+        let real = path.canonicalize().map_err(|e| bad(key, format!("{}: {e}", path.display())))?;
+        let real_root = root.canonicalize().with_context(|| format!("resolving {}", root.display()))?;
+        if !real.starts_with(&real_root) {
+            return Err(bad(key, format!("{} is outside the project {}", relative.display(), root.display())));
+        }
+        Ok(real)
+    };
+    let stdin = match (&table.stdin, &table.stdin_file) {
+        (Some(_), Some(_)) => return Err(bad("stdin-file", "give `stdin` or `stdin-file`, not both".to_owned())),
+        (Some(text), None) => Some(Text::Inline(text.clone())),
+        (None, Some(path)) => Some(Text::File(inside("stdin-file", path)?)),
+        (None, None) => None,
+    };
+    let expected = match (&table.stdout, &table.stdout_file) {
+        (Some(_), Some(_)) => return Err(bad("stdout-file", "give `stdout` or `stdout-file`, not both".to_owned())),
+        (Some(text), None) => Text::Inline(text.clone()),
+        (None, Some(path)) => Text::File(inside("stdout-file", path)?),
+        (None, None) => return Err(bad("stdout", "every check needs `stdout` or `stdout-file`".to_owned())),
+    };
+    let compare =
+        table.compare.as_deref().map(str::parse::<Compare>).transpose().map_err(|e| bad("compare", e.to_string()))?;
+    let timeout = match table.timeout {
+        Some(t) if t > 0.0 && t.is_finite() => Some(Duration::from_secs_f64(t)),
+        Some(t) => return Err(bad("timeout", format!("{t} is not a positive number of seconds"))),
+        None => None,
+    };
+    if table.memory == Some(0) {
+        return Err(bad("memory", "must be a positive number of MiB".to_owned()));
+    }
+    Ok(Case {
+        expected_code: table.code.unwrap_or(0),
+        compare,
+        timeout,
+        memory_mib: table.memory,
+        points: table.points,
+        ..Case::java(class, &name, &file, table.args.clone().unwrap_or_default(), stdin, expected)
+    })
+}

@@ -1,0 +1,73 @@
+//! Cases in `tests/`: `tests/<class or package path>/<case>.out` with
+//! optional `.in`, `.args` and `.code`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use super::{Case, Text};
+use crate::error::usage;
+use crate::scanner::is_class_name;
+
+/// `tests/<class or package path>/<case>.out` with optional `.in`, `.args`, `.code`.
+pub fn cases(tests: &Path, default_main: &mut dyn FnMut() -> Result<String>) -> Result<Vec<Case>> {
+    // Group files by (folder, stem).
+    let mut groups: BTreeMap<(PathBuf, String), BTreeMap<String, PathBuf>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(tests).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("reading {}", tests.display()))?;
+        let path = entry.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        if !entry.file_type().is_file() || !matches!(ext, "out" | "in" | "args" | "code") {
+            continue;
+        }
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let folder = path.parent().unwrap_or(tests).to_path_buf();
+        groups.entry((folder, stem)).or_default().insert(ext.to_owned(), path.to_path_buf());
+    }
+    let mut cases = Vec::new();
+    for ((folder, stem), files) in groups {
+        let Some(out) = files.get("out") else {
+            let orphan = files.values().next().expect("a group has a file");
+            return Err(usage(format!(
+                "{}: no expected output {stem}.out beside it (each case needs a .out file)",
+                orphan.display()
+            )));
+        };
+        let relative = folder.strip_prefix(tests).unwrap_or(&folder);
+        let class = if relative.as_os_str().is_empty() {
+            default_main()?
+        } else {
+            let parts: Vec<String> =
+                relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let class = parts.join(".");
+            if !is_class_name(&class) {
+                return Err(usage(format!(
+                    "{}: folder {} is not a class name or package path",
+                    out.display(),
+                    relative.display()
+                )));
+            }
+            class
+        };
+        let args = match files.get("args") {
+            Some(path) => {
+                let text = super::read_case_file(path)?;
+                text.lines().map(str::to_owned).collect()
+            }
+            None => Vec::new(),
+        };
+        let expected_code = match files.get("code") {
+            Some(path) => {
+                let text = super::read_case_file(path)?;
+                text.trim()
+                    .parse()
+                    .map_err(|_| usage(format!("{}: {:?} is not an exit code", path.display(), text.trim())))?
+            }
+            None => 0,
+        };
+        let stdin = files.get("in").map(|p| Text::File(p.clone()));
+        cases.push(Case { expected_code, ..Case::java(class, &stem, out, args, stdin, Text::File(out.clone())) });
+    }
+    Ok(cases)
+}

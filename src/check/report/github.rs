@@ -1,0 +1,146 @@
+//! GitHub Actions output: `::error` annotations (escaped, deduplicated,
+//! sorted, capped) and the Markdown step summary.
+
+use std::collections::BTreeSet;
+
+use crate::check::summary::number;
+use crate::check::verdict::{CaseResult, Verdict};
+
+/// GitHub shows at most 10 error annotations per step; keep one slot for
+/// "and N more".
+const MAX_ERRORS: usize = 10;
+
+/// A token for `::stop-commands::`, so program output cannot issue
+/// workflow commands: 128 bits from the OS random source, unpredictable to
+/// the program being checked.
+pub fn stop_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source");
+    format!("jbuild-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Escapes a workflow command's message.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `::error file=..,line=..,col=..,title=..::message` lines for javac errors
+/// and failing cases.
+pub fn annotations(results: &[CaseResult]) -> Vec<String> {
+    // javac names files by absolute path in a shared worker; GitHub wants
+    // them relative to the workspace, where jbuild runs.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut set = BTreeSet::new();
+    for result in results.iter().filter(|r| !r.verdict.passed()) {
+        if result.verdict == Verdict::CompileError {
+            for (file, line, col, message) in javac_errors(&result.details) {
+                let file = crate::term::relative(&cwd, std::path::Path::new(&file));
+                set.insert((file, line, col, "javac error".to_owned(), message));
+            }
+            if !result.details.contains(": error:") {
+                set.insert((
+                    result.file.clone(),
+                    0,
+                    0,
+                    format!("{} (compile error)", result.name),
+                    result.message.clone(),
+                ));
+            }
+            continue;
+        }
+        let title = format!("{}: {}", result.name, result.verdict.describe());
+        let mut message = result.message.clone();
+        if !result.details.is_empty() {
+            message.push('\n');
+            message.push_str(&result.details);
+        }
+        set.insert((result.file.clone(), result.line.unwrap_or(0), 0, title, message));
+    }
+    let total = set.len();
+    let mut lines: Vec<String> = set
+        .into_iter()
+        .take(if total > MAX_ERRORS { MAX_ERRORS - 1 } else { MAX_ERRORS })
+        .map(|(file, line, col, title, message)| {
+            let mut properties = format!("file={}", escape_property(&file));
+            if line > 0 {
+                properties.push_str(&format!(",line={line}"));
+            }
+            if col > 0 {
+                properties.push_str(&format!(",col={col}"));
+            }
+            properties.push_str(&format!(",title={}", escape_property(&title)));
+            format!("::error {properties}::{}", escape_data(&message))
+        })
+        .collect();
+    if total > MAX_ERRORS {
+        lines.push(format!("::error title=jbuild check::{} more failures; see the log", total - (MAX_ERRORS - 1)));
+    }
+    lines
+}
+
+/// `(file, line, column, message)` of each `file:line: error: message` in
+/// javac's output; the column comes from the caret line javac prints.
+pub fn javac_errors(diagnostics: &str) -> Vec<(String, usize, usize, String)> {
+    let lines: Vec<&str> = diagnostics.lines().collect();
+    let mut errors = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some((location, message)) = line.split_once(": error: ") else { continue };
+        let Some((file, number)) = location.rsplit_once(':') else { continue };
+        let Ok(number) = number.parse::<usize>() else { continue };
+        // javac prints the source line, then a caret under the column.
+        let col = lines
+            .get(i + 2)
+            .filter(|l| l.trim() == "^")
+            .map_or(0, |caret| caret.chars().take_while(|c| *c == ' ').count() + 1);
+        errors.push((file.to_owned(), number, col, message.to_owned()));
+    }
+    errors
+}
+
+/// The Markdown table appended to `$GITHUB_STEP_SUMMARY`.
+pub fn summary(results: &[CaseResult], points: Option<(f64, f64)>) -> String {
+    let passed = results.iter().filter(|r| r.verdict.passed()).count();
+    let mut text = format!("### jbuild check: {passed} passed, {} failed\n\n", results.len() - passed);
+    if let Some((earned, possible)) = points {
+        text.push_str(&format!("Points: **{} / {}**\n\n", number(earned), number(possible)));
+    }
+    text.push_str("| | Project | Case | Verdict | Time |\n|---|---|---|---|---:|\n");
+    for result in results {
+        let icon = if result.verdict.passed() { "✅" } else { "❌" };
+        text.push_str(&format!(
+            "| {icon} | {} | {} | {} | {:.2}s |\n",
+            cell(&result.project),
+            cell(&result.name),
+            result.verdict.describe(),
+            result.time.as_secs_f64()
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_data("50%\r\nnext"), "50%25%0D%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn javac_error_locations() {
+        let diagnostics = "src/a/B.java:4: error: ';' expected\n    int x = 1\n             ^\n1 error\n";
+        assert_eq!(javac_errors(diagnostics), [("src/a/B.java".to_owned(), 4, 14, "';' expected".to_owned())]);
+    }
+}

@@ -1,0 +1,34 @@
+//! `jbuild list`: the classes the source scanner found.
+
+use anyhow::Result;
+
+use crate::context::Context;
+use crate::error::ExitStatus;
+use crate::scanner::SourceTree;
+
+/// How `jbuild list` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+pub fn command(ctx: &Context, all: bool, format: ListFormat) -> Result<ExitStatus> {
+    let tree = SourceTree::scan(&ctx.project.src);
+    for warning in &tree.warnings {
+        ctx.status.warning(warning);
+    }
+    let classes = if all { tree.classes() } else { tree.main_classes() };
+    match format {
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&classes)?),
+        ListFormat::Text => {
+            let width = classes.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
+            for class in &classes {
+                let kind = class.main.map_or("", |m| m.describe());
+                let file = ctx.project.settings.src.join(&class.file);
+                println!("{:width$}  {}  {kind}", class.name, file.display());
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,10 @@
+//! The subcommands, each thin: they tie the layers below together and
+//! never call each other.
+
+pub mod check;
+pub mod clean;
+pub mod compile;
+pub mod daemon;
+pub mod list;
+pub mod run;
+pub mod watch;

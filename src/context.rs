@@ -1,0 +1,89 @@
+//! What every command works with: where the user stands, how to talk to
+//! them, the project (or the way to find projects), and the JDK.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::Result;
+
+use crate::project::Project;
+use crate::project::settings::SettingsOverrides;
+use crate::term::Status;
+use crate::toolchain::java::{Launch, java_command};
+use crate::toolchain::javac::Javac;
+use crate::toolchain::jdk::Jdk;
+use crate::toolchain::process::ToolCommand;
+
+/// Where jbuild was started and how projects are found from there: the
+/// input of commands that may work on several projects.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub cwd: PathBuf,
+    /// `-C DIR`, resolved against the current folder.
+    pub project_dir: Option<PathBuf>,
+    pub overrides: SettingsOverrides,
+    pub status: Status,
+}
+
+impl Workspace {
+    /// The project this invocation works on: `-C DIR`, else the one around
+    /// the current folder.
+    pub fn context(&self) -> Result<Context> {
+        let project = match &self.project_dir {
+            Some(dir) => Project::load(dir, true, &self.overrides)?,
+            None => Project::load(&self.cwd, false, &self.overrides)?,
+        };
+        Ok(Context::new(self.cwd.clone(), project, self.status))
+    }
+
+    /// The project rooted at `dir` (for commands that work on several).
+    pub fn context_at(&self, dir: &Path) -> Result<Context> {
+        Ok(Context::new(self.cwd.clone(), Project::load(dir, true, &self.overrides)?, self.status))
+    }
+}
+
+/// One project, with the JDK found on first use.
+pub struct Context {
+    pub cwd: PathBuf,
+    pub project: Project,
+    pub status: Status,
+    jdk: OnceLock<Jdk>,
+}
+
+impl Context {
+    pub fn new(cwd: PathBuf, project: Project, status: Status) -> Context {
+        Context { cwd, project, status, jdk: OnceLock::new() }
+    }
+
+    pub fn jdk(&self) -> Result<&Jdk> {
+        if let Some(jdk) = self.jdk.get() {
+            return Ok(jdk);
+        }
+        let jdk = Jdk::find()?;
+        for note in &jdk.notes {
+            self.status.warning(note);
+        }
+        Ok(self.jdk.get_or_init(|| jdk))
+    }
+
+    /// Plain javac, or the daemon when the project's settings ask for it.
+    pub fn javac(&self) -> Javac {
+        if self.project.settings.daemon { Javac::daemon() } else { Javac::cold() }
+    }
+
+    /// `java` for `class` of this project, run in `cwd`: the classes and jars
+    /// on the class path, jbuild's `jvm_flags`, then the project's java args.
+    pub fn java(&self, cwd: &Path, class: &str, jvm_flags: &[String], args: &[OsString]) -> Result<ToolCommand> {
+        let mut classpath = vec![self.project.classes.clone()];
+        classpath.extend(self.project.jars()?);
+        let mut flags = jvm_flags.to_vec();
+        flags.extend(self.project.settings.java_args.iter().cloned());
+        java_command(self.jdk()?, &Launch { classpath: &classpath, cwd, jvm_flags: &flags, class, args })
+    }
+
+    /// A path as the user would type it from where they stand.
+    pub fn display_path(&self, path: &Path) -> String {
+        crate::term::relative(&self.cwd, path)
+    }
+}

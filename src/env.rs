@@ -1,0 +1,211 @@
+//! Every environment variable jbuild reads: its name, meaning and parsing.
+//!
+//! They are read and checked once, at start-up ([`init`]): a bad value is a
+//! usage error naming the variable (exit 2), never a panic and never a
+//! silent default. Variables jbuild *clears* or *sets* for the programs it
+//! starts are listed in `toolchain::process`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::error::usage;
+
+/// The JDK to use; else `javac` on `PATH`.
+pub const JAVA_HOME: &str = "JAVA_HOME";
+/// The per-user cache (worker classes, daemon socket).
+pub const JBUILD_CACHE_DIR: &str = "JBUILD_CACHE_DIR";
+/// Base of the cache when `JBUILD_CACHE_DIR` is unset (`$XDG_CACHE_HOME/jbuild`).
+pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+/// Last resort for the cache (`~/.cache/jbuild`).
+pub const HOME: &str = "HOME";
+/// `1`/`true`: same as `--daemon` (read by clap, declared here to be listed).
+pub const JBUILD_DAEMON: &str = "JBUILD_DAEMON";
+/// Seconds before an idle daemon exits (default 600).
+pub const JBUILD_DAEMON_IDLE: &str = "JBUILD_DAEMON_IDLE";
+/// Seconds before a silent compile worker is killed (default 300).
+pub const JBUILD_WORKER_TIMEOUT: &str = "JBUILD_WORKER_TIMEOUT";
+/// Compiles before a worker is replaced by a fresh one (default 500).
+pub const JBUILD_WORKER_MAX_REQUESTS: &str = "JBUILD_WORKER_MAX_REQUESTS";
+/// Any non-empty value: no colours (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+/// Non-empty and not `0`: colours even when not on a terminal.
+pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
+/// `true` on GitHub Actions: `jbuild check` writes annotations.
+pub const GITHUB_ACTIONS: &str = "GITHUB_ACTIONS";
+/// File that `jbuild check` appends its Markdown summary to, on GitHub Actions.
+pub const GITHUB_STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
+/// The C library's locale, in its order of precedence: decides whether java
+/// needs to be told to print UTF-8.
+pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_CTYPE", "LANG"];
+/// For tests: `1` makes every javac and java start take its arguments from
+/// an `@argfile`, as a long command line would (as cargo's
+/// `__CARGO_TEST_FORCE_ARGFILE`).
+pub const FORCE_ARGFILE: &str = "__JBUILD_TEST_FORCE_ARGFILE";
+
+/// Longest duration any variable may ask for: a day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// The environment as jbuild understands it.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub java_home: Option<PathBuf>,
+    /// `JBUILD_CACHE_DIR`, else `XDG_CACHE_HOME/jbuild` (when absolute), else
+    /// `HOME/.cache/jbuild`; `None` when none is set.
+    pub cache_dir: Option<PathBuf>,
+    pub daemon_idle: Duration,
+    pub worker_timeout: Duration,
+    pub worker_max_requests: u32,
+    pub no_color: bool,
+    pub clicolor_force: bool,
+    pub github_actions: bool,
+    pub step_summary: Option<PathBuf>,
+    /// Whether the locale already makes java print UTF-8.
+    pub utf8_locale: bool,
+    pub force_argfile: bool,
+}
+
+static ENV: OnceLock<Env> = OnceLock::new();
+
+/// Reads and checks the environment once; call before any work.
+pub fn init() -> Result<&'static Env> {
+    if let Some(env) = ENV.get() {
+        return Ok(env);
+    }
+    let env = Env::read(|name| std::env::var_os(name))?;
+    Ok(ENV.get_or_init(|| env))
+}
+
+/// The environment read by [`init`] (read now, with defaults for bad
+/// values, when `init` did not run: library callers and unit tests).
+pub fn get() -> &'static Env {
+    ENV.get_or_init(|| Env::read(|name| std::env::var_os(name)).unwrap_or_else(|_| Env::defaults()))
+}
+
+impl Env {
+    /// Reads the variables through `var` (the process environment, or a map in tests).
+    pub fn read(var: impl Fn(&str) -> Option<OsString>) -> Result<Env> {
+        let set = |name: &str| var(name).filter(|v| !v.is_empty());
+        let text = |name: &str| -> Result<Option<String>> {
+            set(name).map(|v| v.into_string().map_err(|v| usage(format!("{name}={v:?}: not valid UTF-8")))).transpose()
+        };
+        let cache_dir = set(JBUILD_CACHE_DIR)
+            .map(PathBuf::from)
+            .or_else(|| set(XDG_CACHE_HOME).map(PathBuf::from).filter(|d| d.is_absolute()).map(|d| d.join("jbuild")))
+            .or_else(|| set(HOME).map(|home| PathBuf::from(home).join(".cache").join("jbuild")));
+        let defaults = Env::defaults();
+        Ok(Env {
+            java_home: set(JAVA_HOME).map(PathBuf::from),
+            cache_dir,
+            daemon_idle: seconds(JBUILD_DAEMON_IDLE, text(JBUILD_DAEMON_IDLE)?)?.unwrap_or(defaults.daemon_idle),
+            worker_timeout: seconds(JBUILD_WORKER_TIMEOUT, text(JBUILD_WORKER_TIMEOUT)?)?
+                .unwrap_or(defaults.worker_timeout),
+            worker_max_requests: count(JBUILD_WORKER_MAX_REQUESTS, text(JBUILD_WORKER_MAX_REQUESTS)?)?
+                .unwrap_or(defaults.worker_max_requests),
+            no_color: set(NO_COLOR).is_some(),
+            clicolor_force: set(CLICOLOR_FORCE).is_some_and(|v| v != "0"),
+            github_actions: var(GITHUB_ACTIONS).is_some_and(|v| v == "true"),
+            step_summary: set(GITHUB_STEP_SUMMARY).map(PathBuf::from),
+            utf8_locale: locale_is_utf8(|name| var(name).and_then(|v| v.into_string().ok())),
+            force_argfile: set(FORCE_ARGFILE).is_some_and(|v| v != "0"),
+        })
+    }
+
+    fn defaults() -> Env {
+        Env {
+            java_home: None,
+            cache_dir: None,
+            daemon_idle: Duration::from_secs(600),
+            worker_timeout: Duration::from_secs(300),
+            worker_max_requests: 500,
+            no_color: false,
+            clicolor_force: false,
+            github_actions: false,
+            step_summary: None,
+            utf8_locale: false,
+            force_argfile: false,
+        }
+    }
+}
+
+/// A positive number of seconds, at most a day.
+fn seconds(name: &str, value: Option<String>) -> Result<Option<Duration>> {
+    let Some(value) = value else { return Ok(None) };
+    match value.trim().parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= MAX_SECONDS => Ok(Some(Duration::from_secs_f64(secs))),
+        _ => Err(usage(format!("{name}={value:?}: expected a number of seconds above 0 and at most {MAX_SECONDS}"))),
+    }
+}
+
+/// A positive whole number.
+fn count(name: &str, value: Option<String>) -> Result<Option<u32>> {
+    let Some(value) = value else { return Ok(None) };
+    match value.trim().parse::<u32>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(usage(format!("{name}={value:?}: expected a whole number from 1 to {}", u32::MAX))),
+    }
+}
+
+/// Whether the C library's character type locale (`LC_ALL`, then
+/// `LC_CTYPE`, then `LANG`) is UTF-8.
+pub fn locale_is_utf8(var: impl Fn(&str) -> Option<String>) -> bool {
+    let locale = LOCALE_VARS.into_iter().find_map(|name| var(name).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Result<Env> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Env::read(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into()))
+    }
+
+    #[test]
+    fn bad_numbers_name_the_variable() {
+        for value in ["-1", "0", "NaN", "inf", "1e300", "soon", "100000"] {
+            let error = env(&[(JBUILD_WORKER_TIMEOUT, value)]).unwrap_err().to_string();
+            assert!(error.starts_with(&format!("{JBUILD_WORKER_TIMEOUT}=\"{value}\"")), "{error}");
+        }
+        assert!(env(&[(JBUILD_DAEMON_IDLE, "-5")]).is_err());
+        assert!(env(&[(JBUILD_WORKER_MAX_REQUESTS, "0")]).is_err());
+        assert!(env(&[(JBUILD_WORKER_MAX_REQUESTS, "99999999999")]).is_err());
+        let ok = env(&[(JBUILD_WORKER_TIMEOUT, "2.5"), (JBUILD_WORKER_MAX_REQUESTS, "3")]).unwrap();
+        assert_eq!((ok.worker_timeout, ok.worker_max_requests), (Duration::from_millis(2500), 3));
+    }
+
+    #[test]
+    fn cache_folder_precedence() {
+        let cache = |vars: &[(&str, &str)]| env(vars).unwrap().cache_dir;
+        assert_eq!(cache(&[(HOME, "/h")]), Some(PathBuf::from("/h/.cache/jbuild")));
+        assert_eq!(cache(&[(HOME, "/h"), (XDG_CACHE_HOME, "rel")]), Some(PathBuf::from("/h/.cache/jbuild")));
+        assert_eq!(cache(&[(HOME, "/h"), (XDG_CACHE_HOME, "/x")]), Some(PathBuf::from("/x/jbuild")));
+        assert_eq!(cache(&[(XDG_CACHE_HOME, "/x"), (JBUILD_CACHE_DIR, "/c")]), Some(PathBuf::from("/c")));
+        assert_eq!(cache(&[]), None);
+    }
+
+    #[test]
+    fn locale_detection_follows_libc_precedence() {
+        let utf8 = |vars: &[(&str, &str)]| env(vars).unwrap().utf8_locale;
+        assert!(utf8(&[("LANG", "en_US.UTF-8")]));
+        assert!(utf8(&[("LC_CTYPE", "C.utf8"), ("LANG", "C")]));
+        assert!(!utf8(&[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")]));
+        assert!(utf8(&[("LC_ALL", ""), ("LANG", "ja_JP.UTF-8")]));
+        assert!(!utf8(&[]));
+    }
+
+    #[test]
+    fn colour_switches() {
+        assert!(env(&[(NO_COLOR, "1")]).unwrap().no_color);
+        assert!(!env(&[(NO_COLOR, "")]).unwrap().no_color);
+        assert!(env(&[(CLICOLOR_FORCE, "1")]).unwrap().clicolor_force);
+        assert!(!env(&[(CLICOLOR_FORCE, "0")]).unwrap().clicolor_force);
+    }
+}

@@ -1,0 +1,146 @@
+//! Project settings: `jbuild.toml` merged with command-line flags (flags win).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::error::usage;
+
+pub const SETTINGS_FILE: &str = "jbuild.toml";
+
+/// The contents of `jbuild.toml`. Every key is optional; unknown keys are an error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SettingsFile {
+    pub src: Option<PathBuf>,
+    pub classes: Option<PathBuf>,
+    pub lib: Option<PathBuf>,
+    pub release: Option<u32>,
+    pub encoding: Option<String>,
+    pub javac_args: Option<Vec<String>>,
+    pub java_args: Option<Vec<String>>,
+    pub main: Option<String>,
+    pub daemon: Option<bool>,
+    /// `[[check]]` tables: cases for `jbuild check`.
+    pub check: Option<Vec<CheckTable>>,
+}
+
+/// One `[[check]]` table of `jbuild.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckTable {
+    pub name: Option<String>,
+    pub main: Option<String>,
+    pub args: Option<Vec<String>>,
+    pub stdin: Option<String>,
+    pub stdin_file: Option<PathBuf>,
+    pub stdout: Option<String>,
+    pub stdout_file: Option<PathBuf>,
+    pub compare: Option<String>,
+    /// Seconds.
+    pub timeout: Option<f64>,
+    /// MiB.
+    pub memory: Option<u64>,
+    pub points: Option<f64>,
+    /// Expected exit code (default 0).
+    pub code: Option<i32>,
+}
+
+/// Values given on the command line; each wins over its key in `jbuild.toml`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingsOverrides {
+    pub src: Option<PathBuf>,
+    pub classes: Option<PathBuf>,
+    pub lib: Option<PathBuf>,
+    pub release: Option<u32>,
+    pub encoding: Option<String>,
+    /// Empty means "not given".
+    pub javac_args: Vec<String>,
+    pub java_args: Vec<String>,
+    /// `--daemon` or `JBUILD_DAEMON`.
+    pub daemon: bool,
+}
+
+/// Settings after merging file and flags, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub src: PathBuf,
+    pub classes: PathBuf,
+    /// `None` means "lib/ if it exists".
+    pub lib: Option<PathBuf>,
+    pub release: Option<u32>,
+    pub encoding: String,
+    pub javac_args: Vec<String>,
+    pub java_args: Vec<String>,
+    pub main: Option<String>,
+    /// Compile through the background daemon.
+    pub daemon: bool,
+    pub checks: Vec<CheckTable>,
+}
+
+impl SettingsFile {
+    /// Reads `jbuild.toml` in `root`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<SettingsFile> {
+        let path = root.join(SETTINGS_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SettingsFile::default()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        toml::from_str(&text).map_err(|e| usage(format!("invalid {}: {}", path.display(), e.to_string().trim_end())))
+    }
+}
+
+impl Settings {
+    /// Merges `file` with `flags` and checks every value, naming the key at fault.
+    pub fn merge(file: SettingsFile, flags: &SettingsOverrides, file_path: &Path) -> Result<Settings> {
+        let pick_vec = |flag: &Vec<String>, file: Option<Vec<String>>| {
+            if flag.is_empty() { file.unwrap_or_default() } else { flag.clone() }
+        };
+        let settings = Settings {
+            src: flags.src.clone().or(file.src).unwrap_or_else(|| PathBuf::from("src")),
+            classes: flags.classes.clone().or(file.classes).unwrap_or_else(|| PathBuf::from("classes")),
+            lib: flags.lib.clone().or(file.lib),
+            release: flags.release.or(file.release),
+            encoding: flags.encoding.clone().or(file.encoding).unwrap_or_else(|| "UTF-8".to_owned()),
+            javac_args: pick_vec(&flags.javac_args, file.javac_args),
+            java_args: pick_vec(&flags.java_args, file.java_args),
+            main: file.main,
+            daemon: flags.daemon || file.daemon.unwrap_or(false),
+            checks: file.check.unwrap_or_default(),
+        };
+        settings.validate(file_path)?;
+        Ok(settings)
+    }
+
+    fn validate(&self, file_path: &Path) -> Result<()> {
+        let bad =
+            |key: &str, why: String| usage(format!("setting `{key}` (flag --{key} or {}): {why}", file_path.display()));
+        if let Some(release) = self.release
+            && !(6..=99).contains(&release)
+        {
+            return Err(bad("release", format!("{release} is not a Java release number (e.g. 17)")));
+        }
+        if self.encoding.trim().is_empty() || self.encoding.contains(char::is_whitespace) {
+            return Err(bad("encoding", format!("{:?} is not a charset name (e.g. UTF-8)", self.encoding)));
+        }
+        for (key, path) in [("src", &self.src), ("classes", &self.classes)] {
+            if path.as_os_str().is_empty() {
+                return Err(bad(key, "must not be empty".to_owned()));
+            }
+        }
+        if self.src == self.classes {
+            return Err(bad(
+                "classes",
+                "must differ from `src`: jbuild never writes into the source folder".to_owned(),
+            ));
+        }
+        if let Some(main) = &self.main
+            && !crate::scanner::is_class_name(main)
+        {
+            return Err(bad("main", format!("{main:?} is not a class name (e.g. sample01.Main)")));
+        }
+        Ok(())
+    }
+}

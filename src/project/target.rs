@@ -1,0 +1,157 @@
+//! Resolving what the user named (`sample01/Main.java`, `src/sample01/Main.java`,
+//! `sample01.Main`) to a source file under `src/`, and finding the class to run.
+
+use std::ffi::OsStr;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use super::Project;
+use crate::error::usage;
+use crate::scanner::{ClassInfo, SourceFile, SourceTree, class_to_path, is_class_name};
+
+/// Resolves a target to a path relative to the source root; `cwd` is where
+/// the user stands.
+pub fn resolve_source(project: &Project, cwd: &Path, arg: &OsStr) -> Result<PathBuf> {
+    let text = arg.to_string_lossy();
+    let path = Path::new(arg);
+    let looks_like_path = path.extension().is_some_and(|e| e == "java")
+        || text.contains('/')
+        || text.contains(std::path::MAIN_SEPARATOR)
+        || cwd.join(path).is_file();
+    if !looks_like_path && is_class_name(&text) {
+        return resolve_class(project, &text);
+    }
+    resolve_path(project, cwd, path)
+}
+
+/// Finds the file declaring class `name`: by the usual path first, then by
+/// scanning the tree (secondary top-level classes, compact source files).
+pub fn resolve_class(project: &Project, name: &str) -> Result<PathBuf> {
+    let src = &project.src;
+    let guess = class_to_path(name);
+    if src.join(&guess).is_file() {
+        return Ok(guess);
+    }
+    let tree = SourceTree::scan(src);
+    if let Some(class) = tree.find_class(name) {
+        return Ok(class.file);
+    }
+    Err(usage(class_not_found(&tree, name)))
+}
+
+/// "no class X in src/", with close names when there are some.
+pub fn class_not_found(tree: &SourceTree, name: &str) -> String {
+    let mut message = format!("no class `{name}` in {}", tree.root.display());
+    let similar = tree.similar_classes(name);
+    if !similar.is_empty() {
+        message.push_str(&format!(
+            " (did you mean {}?)",
+            similar.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    message
+}
+
+fn resolve_path(project: &Project, cwd: &Path, path: &Path) -> Result<PathBuf> {
+    let src = &project.src;
+    let from_cwd = normalize(&cwd.join(path));
+    let from_src = normalize(&src.join(path));
+    let found = [&from_cwd, &from_src].into_iter().find(|p| p.exists()).cloned();
+    let Some(found) = found else {
+        let message = if from_cwd == from_src {
+            format!("no such file: {}", from_cwd.display())
+        } else {
+            format!("no such file: {} (looked in {} and {})", path.display(), cwd.display(), src.display())
+        };
+        return Err(usage(message));
+    };
+    if found.is_dir() {
+        return Err(usage(format!("{} is a folder; name a .java file or a class", path.display())));
+    }
+    if found.extension().is_none_or(|e| e != "java") {
+        return Err(usage(format!("{} is not a Java source file (expected a .java file)", path.display())));
+    }
+    match found.strip_prefix(src) {
+        Ok(relative) => Ok(relative.to_path_buf()),
+        Err(_) => Err(usage(format!(
+            "{} is outside the source folder {}; jbuild compiles only sources under it",
+            found.display(),
+            src.display()
+        ))),
+    }
+}
+
+/// Resolves what to run to a class with a main method: the target, else
+/// the `main` setting, else the only class with a main. Whether the JDK can
+/// launch that main is the toolchain's question.
+pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Result<ClassInfo> {
+    let (file, wanted) = match target {
+        Some(target) => {
+            let text = target.to_string_lossy();
+            let file = resolve_source(project, cwd, target)?;
+            let wanted = (is_class_name(&text) && !text.ends_with(".java")).then(|| text.into_owned());
+            (file, wanted)
+        }
+        None => match &project.settings.main {
+            Some(main) => (resolve_class(project, main)?, Some(main.clone())),
+            None => return only_main_class(project),
+        },
+    };
+    let source = SourceFile::read(&project.src, &file)
+        .with_context(|| format!("reading {}", project.src.join(&file).display()))?;
+    let class = match &wanted {
+        Some(name) => source.classes().into_iter().find(|c| &c.name == name),
+        None => source.primary_class(),
+    };
+    let Some(class) = class else {
+        let tree = SourceTree::scan(&project.src);
+        return Err(usage(class_not_found(&tree, wanted.as_deref().unwrap_or_default())));
+    };
+    if class.main.is_none() {
+        let tree = SourceTree::scan(&project.src);
+        let mains: Vec<String> = tree.main_classes().into_iter().map(|c| c.name).collect();
+        let hint = if mains.is_empty() {
+            "no class in the project has one".to_owned()
+        } else {
+            format!("classes with one: {}", mains.join(", "))
+        };
+        let path = project.src.join(&class.file);
+        return Err(usage(format!(
+            "`{}` ({}) has no main method (`public static void main(String[] args)`); {hint}",
+            class.name,
+            crate::term::relative(cwd, &path)
+        )));
+    }
+    Ok(class)
+}
+
+/// With no target and no `main` setting: the only main class, if there is one.
+fn only_main_class(project: &Project) -> Result<ClassInfo> {
+    let tree = SourceTree::scan(&project.src);
+    let mut mains = tree.main_classes();
+    match mains.len() {
+        1 => Ok(mains.remove(0)),
+        0 => Err(usage(format!("no class with a main method under {}", project.src.display()))),
+        _ => Err(usage(format!(
+            "several classes have a main method; name one (or set `main` in jbuild.toml):\n{}",
+            mains.iter().map(|c| format!("    {}", c.name)).collect::<Vec<_>>().join("\n")
+        ))),
+    }
+}
+
+/// Removes `.` and `..` lexically, so symlinked package folders keep their
+/// place under `src/`.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

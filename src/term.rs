@@ -1,0 +1,133 @@
+//! The terminal: cargo-style status lines on stderr (`   Compiling ...`),
+//! colours for both streams, and how paths are shown to the user.
+//!
+//! stdout belongs to the user's program (and to reports); everything jbuild
+//! says about its own work goes to stderr. Colour is decided once, here:
+//! `--color always|never`, else `NO_COLOR` (off), else `CLICOLOR_FORCE`
+//! (on), else on when the stream is a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+pub const BAD: Style = AnsiColor::Red.on_default().bold();
+pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
+
+/// How jbuild talks to the user. Cheap to copy; every command gets one.
+#[derive(Debug, Clone, Copy)]
+pub struct Status {
+    pub verbosity: Verbosity,
+    stderr_color: bool,
+    stdout_color: bool,
+}
+
+impl Status {
+    pub fn new(verbosity: Verbosity, choice: ColorChoice) -> Status {
+        let env = crate::env::get();
+        let decide = |is_terminal: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !env.no_color && (env.clicolor_force || is_terminal),
+        };
+        Status {
+            verbosity,
+            stderr_color: decide(std::io::stderr().is_terminal()),
+            stdout_color: decide(std::io::stdout().is_terminal()),
+        }
+    }
+
+    /// Whether reports on stdout may use colour.
+    pub fn stdout_color(&self) -> bool {
+        self.stdout_color
+    }
+
+    /// `text` in `style` when stdout has colour.
+    pub fn paint_stdout(&self, style: Style, text: &str) -> String {
+        paint(self.stdout_color, style, text)
+    }
+
+    pub fn is_verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
+    /// `   Compiling 2 files (javac 17.0.15)`, with the verb right-aligned.
+    pub fn line(&self, verb: &str, message: impl std::fmt::Display) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        let verb = paint(self.stderr_color, GOOD, &format!("{verb:>12}"));
+        let _ = writeln!(std::io::stderr().lock(), "{verb} {message}");
+    }
+
+    /// A command line, shown only with `--verbose`; `note` says where it runs.
+    pub fn command(&self, line: &str, note: &str) {
+        if self.is_verbose() {
+            self.line("Running", format_args!("`{line}`{note}"));
+        }
+    }
+
+    /// An error that does not stop the whole command (one project of many).
+    pub fn error(&self, error: &anyhow::Error) {
+        let label = paint(self.stderr_color, BAD, "error");
+        let _ = writeln!(std::io::stderr().lock(), "jbuild: {label}: {error:#}");
+    }
+
+    pub fn warning(&self, message: impl std::fmt::Display) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        let label = paint(self.stderr_color, WARN, "warning");
+        let _ = writeln!(std::io::stderr().lock(), "jbuild: {label}: {message}");
+    }
+}
+
+fn paint(color: bool, style: Style, text: &str) -> String {
+    if color { format!("{style}{text}{style:#}") } else { text.to_owned() }
+}
+
+/// `path` as the user standing in `cwd` would type it: relative when it is
+/// below `cwd` (`.` for `cwd` itself), absolute otherwise.
+pub fn relative(cwd: &Path, path: &Path) -> String {
+    match path.strip_prefix(cwd) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".to_owned(),
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
+}
+
+/// `1 file`, `2 files`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_paths() {
+        assert_eq!(count(1, "file"), "1 file");
+        assert_eq!(count(0, "file"), "0 files");
+        assert_eq!(relative(Path::new("/a"), Path::new("/a/b/c")), "b/c");
+        assert_eq!(relative(Path::new("/a"), Path::new("/a")), ".");
+        assert_eq!(relative(Path::new("/a"), Path::new("/x")), "/x");
+    }
+}

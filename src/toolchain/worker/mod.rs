@@ -1,0 +1,254 @@
+//! The warm compiler: a small Java program (`JbuildWorker.java`, embedded in
+//! the binary) that runs javac in-process request after request, compiled on
+//! first use into a per-user cache.
+//!
+//! The worker can make jbuild faster, never wrong: every failure (it will
+//! not start, crashes, hangs past its timeout, answers garbage) is reported
+//! as an error so the caller falls back to plain javac.
+
+use std::ffi::OsString;
+use std::io::{BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::ChildStdin;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+
+use super::cache::{cache_dir, private_dir};
+use super::frame::{self, Compiled, escape};
+use super::jdk::Jdk;
+use super::process::{Io, Spawned, ToolCommand};
+
+/// The worker's source, compiled on first use with the selected JDK.
+pub const SOURCE: &str = include_str!("JbuildWorker.java");
+/// The protocol the worker speaks; see the comment at the top of `JbuildWorker.java`.
+pub const PROTOCOL: &str = "jbuild-worker 1";
+
+/// ... or when its heap is fuller than this after a request.
+const MAX_HEAP_FRACTION: f64 = 0.7;
+/// The file beside the worker's classes that lists their hashes.
+const MANIFEST: &str = "classes.blake3";
+
+/// A running worker JVM.
+pub struct Worker {
+    child: Spawned,
+    stdin: ChildStdin,
+    replies: mpsc::Receiver<Result<Reply>>,
+    cwd: PathBuf,
+    served: u32,
+    max_requests: u32,
+    heap_fraction: f64,
+    timeout: Duration,
+}
+
+#[derive(Debug)]
+enum Reply {
+    Ready(String),
+    Done(Compiled, u64, u64),
+    Error(String),
+}
+
+impl Worker {
+    /// Starts a worker for `jdk` whose working folder is `cwd` (javac
+    /// resolves relative paths against it, so requests must come from there).
+    pub fn start(jdk: &Jdk, cwd: &Path) -> Result<Worker> {
+        Worker::launch(jdk, cwd, &ensure_compiled(jdk, &cache_dir()?)?)
+    }
+
+    /// Starts a worker from its compiled `classes` (see [`ensure_compiled`]).
+    pub fn launch(jdk: &Jdk, cwd: &Path, classes: &Path) -> Result<Worker> {
+        let mut command = ToolCommand::jdk_tool(&jdk.java);
+        command
+            .current_dir(cwd)
+            .args(["-XX:+UseSerialGC", "-Xmx1g", "-XX:-UsePerfData", "-Djbuild.worker=1", "-cp"])
+            .arg(classes)
+            .main_class("JbuildWorker")
+            .label("the compile worker")
+            .stdin(Io::Piped)
+            .stdout(Io::Piped)
+            .stderr(Io::Null);
+        let mut child =
+            command.spawn().with_context(|| format!("starting the compile worker with {}", jdk.java.display()))?;
+        let stdin = child.take_stdin().expect("piped");
+        let stdout = child.take_stdout().expect("piped");
+        let (sender, replies) = mpsc::channel();
+        std::thread::spawn(move || read_replies(BufReader::new(stdout), sender));
+        let env = crate::env::get();
+        let (timeout, max_requests) = (env.worker_timeout, env.worker_max_requests);
+        let cwd = cwd.to_path_buf();
+        let mut worker = Worker { child, stdin, replies, cwd, served: 0, max_requests, heap_fraction: 0.0, timeout };
+        match worker.receive()? {
+            Reply::Ready(greeting) if greeting == format!("{PROTOCOL} {}", escape(&worker.cwd.to_string_lossy())) => {
+                Ok(worker)
+            }
+            Reply::Ready(greeting) => bail!("unexpected worker greeting {greeting:?}"),
+            Reply::Error(message) => bail!("the compile worker refused to start: {message}"),
+            Reply::Done(..) => bail!("the compile worker answered before being asked"),
+        }
+    }
+
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    /// How many compiles this worker has done.
+    pub fn served(&self) -> u32 {
+        self.served
+    }
+
+    /// Whether this worker should be replaced before its next request.
+    pub fn worn_out(&self) -> bool {
+        self.served >= self.max_requests || self.heap_fraction > MAX_HEAP_FRACTION
+    }
+
+    /// Runs javac with `args` in the worker. Any error means the worker is
+    /// no longer usable.
+    pub fn compile(&mut self, args: &[OsString]) -> Result<Compiled> {
+        let mut request = format!("compile {}\n{}\n", args.len(), escape(&self.cwd.to_string_lossy()));
+        for arg in args {
+            let arg = arg.to_str().ok_or_else(|| anyhow!("argument {arg:?} is not UTF-8"))?;
+            request.push_str(&escape(arg));
+            request.push('\n');
+        }
+        self.stdin.write_all(request.as_bytes()).context("sending a request to the compile worker")?;
+        self.stdin.flush().context("sending a request to the compile worker")?;
+        match self.receive()? {
+            Reply::Done(compiled, used, max) => {
+                self.served += 1;
+                self.heap_fraction = if max == 0 { 0.0 } else { used as f64 / max as f64 };
+                Ok(compiled)
+            }
+            Reply::Error(message) => bail!("the compile worker refused the request: {message}"),
+            Reply::Ready(_) => bail!("the compile worker restarted mid-request"),
+        }
+    }
+
+    fn receive(&mut self) -> Result<Reply> {
+        match self.replies.recv_timeout(self.timeout) {
+            Ok(reply) => reply,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                self.kill();
+                bail!("the compile worker did not answer within {:?}; killed it", self.timeout)
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the compile worker exited"),
+        }
+    }
+
+    fn kill(&mut self) {
+        self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // The worker holds no state worth a goodbye: never leave a JVM behind.
+        self.kill();
+    }
+}
+
+fn read_replies(mut stdout: BufReader<std::process::ChildStdout>, sender: mpsc::Sender<Result<Reply>>) {
+    loop {
+        let reply = read_reply(&mut stdout);
+        let end = reply.is_err();
+        if sender.send(reply).is_err() || end {
+            return;
+        }
+    }
+}
+
+fn read_reply(stdout: &mut impl std::io::BufRead) -> Result<Reply> {
+    let line = frame::read_line(stdout)?.ok_or_else(|| anyhow!("the compile worker exited"))?;
+    if let Some(message) = line.strip_prefix("error ") {
+        return Ok(Reply::Error(message.to_owned()));
+    }
+    if let Some(fields) = line.strip_prefix("done ") {
+        let (compiled, heap) = frame::read_done(fields, 2, stdout)?;
+        return Ok(Reply::Done(compiled, heap[0], heap[1]));
+    }
+    if line.starts_with("jbuild-worker ") {
+        return Ok(Reply::Ready(line));
+    }
+    bail!("malformed worker reply {line:?}")
+}
+
+/// The worker's class folder for `jdk` in the cache folder `cache`,
+/// compiling it there first if needed.
+///
+/// Keyed by the JDK and the worker's own source, and safe when several
+/// jbuilds get there at once: each compiles into its own temp folder and the
+/// first rename wins. The classes run with the user's rights, so they are
+/// used only from private folders and only while their hashes match the
+/// manifest written when they were compiled; anything else is rebuilt.
+pub fn ensure_compiled(jdk: &Jdk, cache: &Path) -> Result<PathBuf> {
+    let key = blake3::hash(format!("{SOURCE}\n{}\n{}", jdk.javac.display(), jdk.version).as_bytes()).to_hex();
+    let root = cache.join("worker");
+    private_dir(&root)?;
+    let dir = root.join(&key.as_str()[..16]);
+    if dir.exists() {
+        if private_dir(&dir).is_ok() && manifest_matches(&dir) {
+            return Ok(dir);
+        }
+        // Not what jbuild built (tampered, half-written): set it aside.
+        let _ = std::fs::rename(&dir, root.join(format!("discarded-{}", std::process::id())));
+        let _ = std::fs::remove_dir_all(root.join(format!("discarded-{}", std::process::id())));
+    }
+    let staging = tempfile::Builder::new().prefix("building-").tempdir_in(&root)?;
+    let source = staging.path().join("JbuildWorker.java");
+    std::fs::write(&source, SOURCE)?;
+    let out = staging.path().join("classes");
+    let mut javac = ToolCommand::jdk_tool(&jdk.javac);
+    javac.arg("-d").arg(&out).arg("-encoding").arg("UTF-8").arg(&source);
+    let output = javac.output()?;
+    if !output.status.success() {
+        bail!("compiling the compile worker failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    std::fs::write(out.join(MANIFEST), manifest(&out)?)?;
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o700))?;
+    match std::fs::rename(&out, &dir) {
+        Ok(()) => Ok(dir),
+        Err(_) if manifest_matches(&dir) => Ok(dir), // another jbuild won
+        Err(e) => Err(e).with_context(|| format!("installing the compile worker in {}", dir.display())),
+    }
+}
+
+/// `name hash` lines for every class file in `dir`, sorted.
+fn manifest(dir: &Path) -> Result<String> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".class") {
+            lines.push(format!("{name} {}", crate::build::record::hash_file(&entry.path())?));
+        }
+    }
+    lines.sort();
+    Ok(lines.join("\n") + "\n")
+}
+
+fn manifest_matches(dir: &Path) -> bool {
+    let recorded = std::fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
+    !recorded.is_empty() && manifest(dir).is_ok_and(|now| now == recorded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_parse() {
+        let mut input: &[u8] = b"jbuild-worker 1 /tmp\ndone 1 2 3 10 100\nabxyzerror nope\n";
+        assert!(matches!(read_reply(&mut input).unwrap(), Reply::Ready(g) if g == "jbuild-worker 1 /tmp"));
+        match read_reply(&mut input).unwrap() {
+            Reply::Done(c, 10, 100) => {
+                assert_eq!((c.code, c.stdout.as_slice(), c.stderr.as_slice()), (1, &b"ab"[..], &b"xyz"[..]))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(read_reply(&mut input).unwrap(), Reply::Error(m) if m == "nope"));
+        assert!(read_reply(&mut input).is_err(), "end of output is an error");
+        assert!(read_reply(&mut &b"done 1 x\n"[..]).is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! jbuild's integration tests: one binary (each extra test binary links the
+//! whole crate again), one module per area. Every test runs the real
+//! `jbuild` binary on a temp copy of a fixture with the real javac and java.
+
+mod check;
+mod compile;
+mod daemon;
+mod errors;
+mod freshness;
+mod record_safety;
+mod run;
+mod settings;
+mod support;
+mod watch;
+mod worker;

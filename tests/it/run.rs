@@ -1,0 +1,145 @@
+//! `jbuild run`: the program owns stdio and the exit code.
+
+use crate::support::TestProject;
+
+#[test]
+fn run_from_classes_prints_the_number() {
+    let p = TestProject::sample();
+    p.jbuild_in("src", &["compile", "sample01/Main.java"]).run().success();
+    p.jbuild_in("classes", &["run", "sample01.Main"]).run().success().stdout_is("Number is 10.\n");
+}
+
+#[test]
+fn run_compiles_first_when_classes_are_missing() {
+    let p = TestProject::sample();
+    let out = p.jbuild(&["run", "sample01.Main"]).run();
+    out.success().stdout_is("Number is 10.\n").stderr_has("Compiling sample01.Main");
+    assert!(p.exists("classes/sample01/Main.class"));
+}
+
+#[test]
+fn run_accepts_a_source_path() {
+    let p = TestProject::sample();
+    p.jbuild_in("src", &["run", "sample01/Main.java"]).run().success().stdout_is("Number is 10.\n");
+}
+
+#[test]
+fn status_lines_stay_off_stdout() {
+    let p = TestProject::sample();
+    let out = p.jbuild(&["run", "sample01.Main"]).run();
+    out.success().stdout_is("Number is 10.\n").stderr_has("Running sample01.Main");
+}
+
+const ECHO: &str = r#"package tools;
+
+import java.io.*;
+
+public class Echo {
+    public static void main(String[] args) throws IOException {
+        System.out.println("args=" + String.join("|", args));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        String line;
+        while ((line = in.readLine()) != null) {
+            System.out.println("read " + line);
+        }
+        System.err.println("to stderr");
+        System.exit(args.length > 0 && args[0].equals("fail") ? 7 : 0);
+    }
+}
+"#;
+
+#[test]
+fn args_after_double_dash_reach_the_program() {
+    let p = TestProject::sample();
+    p.write("src/tools/Echo.java", ECHO);
+    p.jbuild(&["run", "tools.Echo", "--", "a b", "--flag", "ü"]).run().success().stdout_is("args=a b|--flag|ü\n");
+}
+
+#[test]
+fn stdin_reaches_the_program() {
+    let p = TestProject::sample();
+    p.write("src/tools/Echo.java", ECHO);
+    let out = p.jbuild(&["run", "tools.Echo"]).stdin("one\ntwo\n").run();
+    out.success().stdout_is("args=\nread one\nread two\n").stderr_has("to stderr");
+}
+
+#[test]
+fn program_exit_code_is_passed_through() {
+    let p = TestProject::sample();
+    p.write("src/tools/Echo.java", ECHO);
+    p.jbuild(&["run", "tools.Echo", "--", "fail"]).run().code(7).stderr_lacks("jbuild: error");
+}
+
+#[test]
+fn uncaught_exception_exits_one_with_java_stack_trace() {
+    let p = TestProject::sample();
+    p.write("src/tools/Boom.java", "package tools;\nclass Boom { public static void main(String[] a) { throw new IllegalStateException(\"boom\"); } }\n");
+    p.jbuild(&["run", "tools.Boom"]).run().code(1).stderr_has("IllegalStateException: boom");
+}
+
+#[cfg(unix)]
+#[test]
+fn death_by_signal_is_128_plus_n() {
+    let p = TestProject::sample();
+    // The JVM's own pid is what ProcessHandle reports; SIGKILL cannot be caught.
+    p.write(
+        "src/tools/Die.java",
+        "package tools;\nclass Die { public static void main(String[] a) throws Exception {\n  new ProcessBuilder(\"kill\", \"-9\", String.valueOf(ProcessHandle.current().pid())).start().waitFor();\n  Thread.sleep(10000);\n} }\n",
+    );
+    p.jbuild(&["run", "tools.Die"]).run().code(137);
+}
+
+#[test]
+fn run_without_target_uses_the_only_main_class() {
+    let p = TestProject::sample();
+    p.jbuild(&["run"]).run().success().stdout_is("Number is 10.\n");
+}
+
+#[test]
+fn run_without_target_lists_candidates_when_ambiguous() {
+    let p = TestProject::sample();
+    p.write("src/tools/Echo.java", ECHO);
+    let out = p.jbuild(&["run"]).run();
+    out.code(2)
+        .stderr_has("several classes have a main method")
+        .stderr_has("    sample01.Main\n")
+        .stderr_has("    tools.Echo");
+}
+
+#[test]
+fn instance_main_needs_a_new_jdk() {
+    let p = TestProject::sample();
+    p.write("src/modern/Hi.java", "package modern;\nclass Hi {\n    void main() {\n        System.out.println(\"hi from an instance main\");\n    }\n}\n");
+    let jdk17 = "/usr/lib/jvm/java-17-openjdk-amd64";
+    if std::path::Path::new(jdk17).join("bin/javac").is_file() {
+        p.jbuild(&["run", "modern.Hi"])
+            .env("JAVA_HOME", jdk17)
+            .run()
+            .code(2)
+            .stderr_has("needs JDK 25 or newer; the selected JDK is 17");
+    }
+    match crate::support::jdk_at_least(25) {
+        Some(home) => {
+            p.jbuild(&["run", "modern.Hi"])
+                .env("JAVA_HOME", &home)
+                .run()
+                .success()
+                .stdout_is("hi from an instance main\n");
+        }
+        None => eprintln!("skipped: no JDK 25+ found (JAVA_HOME or /usr/lib/jvm) to run an instance main"),
+    }
+}
+
+#[test]
+fn compact_source_file_runs_on_jdk_25() {
+    let Some(home) = crate::support::jdk_at_least(25) else {
+        eprintln!("skipped: no JDK 25+ found (JAVA_HOME or /usr/lib/jvm) for a compact source file");
+        return;
+    };
+    let p = TestProject::empty();
+    p.write(
+        "src/Hello.java",
+        "void main() {\n    IO.println(\"compact \" + twice(21));\n}\n\nint twice(int x) { return 2 * x; }\n",
+    );
+    p.jbuild(&["run", "Hello"]).env("JAVA_HOME", &home).run().success().stdout_is("compact 42\n");
+}

@@ -1,0 +1,139 @@
+//! `jbuild.toml` and the flags that override it; `jbuild list`.
+
+use crate::support::TestProject;
+
+#[test]
+fn settings_file_moves_folders_and_sets_main() {
+    let p = TestProject::sample();
+    std::fs::rename(p.path("src"), p.path("java")).unwrap();
+    p.write("jbuild.toml", "src = \"java\"\nclasses = \"out\"\nmain = \"sample01.Main\"\n");
+    p.jbuild(&["run"]).run().success().stdout_is("Number is 10.\n");
+    assert!(p.exists("out/sample01/Main.class"));
+    // Discovery finds the root from inside the renamed source folder too.
+    p.jbuild_in("java/sample01", &["run"]).run().success().stdout_is("Number is 10.\n");
+}
+
+#[test]
+fn flags_win_over_the_file() {
+    let p = TestProject::sample();
+    p.write("jbuild.toml", "classes = \"out\"\n");
+    p.jbuild(&["compile", "--classes", "build", "sample01.Main"]).run().success();
+    assert!(p.exists("build/sample01/Main.class"));
+    assert!(!p.exists("out"));
+}
+
+#[test]
+fn release_and_javac_args_reach_javac() {
+    let p = TestProject::sample();
+    p.write("jbuild.toml", "release = 11\njavac-args = [\"-Xlint:all\"]\njava-args = [\"-ea\"]\n");
+    let out = p.jbuild(&["run", "--verbose", "sample01.Main"]).run();
+    out.success().stderr_has("--release 11 -Xlint:all sample01/Main.java").stderr_has(" -ea sample01.Main`");
+    // Class file major version 55 is Java 11.
+    let bytes = std::fs::read(p.path("classes/sample01/Main.class")).unwrap();
+    assert_eq!(u16::from_be_bytes([bytes[6], bytes[7]]), 55);
+}
+
+#[test]
+fn java_args_reach_the_program() {
+    let p = TestProject::sample();
+    p.write(
+        "src/tools/Assert.java",
+        "package tools;\nclass Assert { public static void main(String[] a) { assert false : \"assertions on\"; System.out.println(\"off\"); } }\n",
+    );
+    p.jbuild(&["run", "tools.Assert"]).run().success().stdout_is("off\n");
+    p.jbuild(&["run", "tools.Assert", "--java-arg=-ea"]).run().code(1).stderr_has("assertions on");
+}
+
+#[test]
+fn unknown_key_is_named() {
+    let p = TestProject::sample();
+    p.write("jbuild.toml", "src = \"src\"\nrelese = 17\n");
+    let out = p.jbuild(&["compile"]).run();
+    out.code(2).stderr_has("jbuild.toml").stderr_has("unknown field `relese`");
+}
+
+#[test]
+fn bad_values_are_named() {
+    let p = TestProject::sample();
+    p.write("jbuild.toml", "release = \"seventeen\"\n");
+    p.jbuild(&["compile"]).run().code(2).stderr_has("release");
+    p.write("jbuild.toml", "release = 3\n");
+    p.jbuild(&["compile"]).run().code(2).stderr_has("setting `release`").stderr_has("3 is not a Java release number");
+    p.write("jbuild.toml", "main = \"not a class\"\n");
+    p.jbuild(&["run"]).run().code(2).stderr_has("setting `main`");
+    p.write("jbuild.toml", "classes = \"src\"\n");
+    p.jbuild(&["compile"]).run().code(2).stderr_has("setting `classes`").stderr_has("must differ from `src`");
+    for classes in [".", "src/out"] {
+        p.write("jbuild.toml", &format!("classes = {classes:?}\n"));
+        p.jbuild(&["compile"])
+            .run()
+            .code(2)
+            .stderr_has("setting `classes`")
+            .stderr_has("must not contain the source folder");
+    }
+    p.write("jbuild.toml", "lib = \"nolib\"\n");
+    p.jbuild(&["compile"]).run().code(2).stderr_has("setting `lib`");
+}
+
+#[test]
+fn jars_in_lib_are_on_both_classpaths() {
+    let p = TestProject::sample();
+    // Build a jar with the JDK's own tools.
+    let lib_src = p.dir.path().join("libsrc");
+    std::fs::create_dir_all(lib_src.join("greet")).unwrap();
+    std::fs::write(
+        lib_src.join("greet/Greeter.java"),
+        "package greet;\npublic class Greeter { public static String hi() { return \"hi from a jar\"; } }\n",
+    )
+    .unwrap();
+    let jdk = jbuild::toolchain::jdk::Jdk::find().unwrap();
+    let bin = jdk.javac.parent().unwrap();
+    assert!(
+        std::process::Command::new(&jdk.javac)
+            .args(["-d", "out", "greet/Greeter.java"])
+            .current_dir(&lib_src)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::create_dir_all(p.path("lib")).unwrap();
+    let jar = p.path("lib/greet.jar");
+    assert!(
+        std::process::Command::new(bin.join("jar"))
+            .arg("cf")
+            .arg(&jar)
+            .args(["-C", "out", "."])
+            .current_dir(&lib_src)
+            .status()
+            .unwrap()
+            .success()
+    );
+    p.write(
+        "src/app/App.java",
+        "package app;\nclass App { public static void main(String[] a) { System.out.println(greet.Greeter.hi()); } }\n",
+    );
+    p.jbuild(&["run", "app.App"]).run().success().stdout_is("hi from a jar\n");
+}
+
+#[test]
+fn list_shows_main_classes_and_all_classes() {
+    let p = TestProject::sample();
+    let out = p.jbuild(&["list"]).run();
+    out.success();
+    assert_eq!(out.stdout.lines().collect::<Vec<_>>(), ["sample01.Main  src/sample01/Main.java  main"]);
+    let out = p.jbuild(&["list", "--all", "--format", "json"]).run();
+    out.success();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let names: Vec<&str> = json.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["sample01.Main", "sample01.Number"]);
+    assert_eq!(json[0]["main"], "classic");
+    assert_eq!(json[1]["main"], serde_json::Value::Null);
+}
+
+#[test]
+fn shell_completions_come_from_the_cli_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::support::Jbuild::new(dir.path()).args(&["completions", "bash"]).run();
+    out.success().stdout_has("_jbuild()").stdout_has("--output-limit").stdout_has("--javac-arg");
+    crate::support::Jbuild::new(dir.path()).args(&["completions", "tcsh"]).run().code(2).stderr_has("tcsh");
+}
