@@ -176,6 +176,10 @@ pub struct CheckArgs {
     /// Run only slice K of N (e.g. 2/4), for CI matrices.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+
+    /// Run graded programs as this user (when jbuild runs as root) [setting: run-as]
+    #[arg(long, value_name = "USER")]
+    pub run_as: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

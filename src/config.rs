@@ -130,5 +130,6 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
         junit: args.junit.clone(),
         format,
         shard: args.shard.as_deref().map(crate::check::parse_shard).transpose().map_err(|e| bad("--shard", e))?,
+        run_as: args.run_as.clone(),
     })
 }

@@ -20,7 +20,7 @@ use self::outputs::{create_real_folders, remove_owned};
 use self::record::{BuildRecord, OutputFile, SourceState, hash_file, key_of};
 use crate::context::Context;
 use crate::error::usage;
-use crate::scanner::{SourceTree, list_sources};
+use crate::scanner::SourceTree;
 use crate::term::count;
 use crate::toolchain::javac::Javac;
 use crate::toolchain::process::ToolCommand;
@@ -38,7 +38,7 @@ pub enum Request {
 /// Returns whether javac ran.
 pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool> {
     let project = &ctx.project;
-    let listing = list_sources(&project.src);
+    let listing = project.list_sources();
     for warning in &listing.warnings {
         ctx.status.warning(warning);
     }
@@ -81,7 +81,7 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
         return Ok(false);
     }
 
-    let tree = SourceTree::scan(&project.src);
+    let tree = project.scan();
     check_packages(&tree, &targets)?;
 
     let staging = tempfile::Builder::new()

@@ -62,11 +62,15 @@ pub struct CheckOptions {
     pub format: Format,
     /// `(k, n)`: run the k-th (1-based) of n slices.
     pub shard: Option<(usize, usize)>,
+    /// `--run-as USER`: run graded programs as this user.
+    pub run_as: Option<String>,
 }
 
 /// A project to check, with its cases.
 struct CheckProject {
     ctx: Context,
+    /// The box its graded programs run in.
+    sandbox: Sandbox,
     /// Folder name as shown in reports (relative to where jbuild ran).
     label: String,
     cases: Vec<Case>,
@@ -80,7 +84,9 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
         let label = relative(&workspace.cwd, &ctx.project.root);
         let cases = cases::discover(&ctx).with_context(|| format!("project {label}"))?;
         cases::check_readable(&cases)?;
-        checked.push(CheckProject { ctx, label, cases });
+        let settings = &ctx.project.settings;
+        let sandbox = Sandbox::new(options.run_as.as_deref().or(settings.run_as.as_deref()), &settings.env)?;
+        checked.push(CheckProject { ctx, sandbox, label, cases });
     }
     if let Some((k, n)) = options.shard {
         let mut index = 0;
@@ -100,9 +106,14 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
         )));
     }
 
-    let sandbox = Sandbox::new()?;
+    if crate::toolchain::process::is_root() && checked.iter().any(|p| p.sandbox.run_as.is_none()) {
+        workspace.status.warning(
+            "running as root: graded programs run as root too, and no box holds them; \
+             pass --run-as USER (or set `run-as` in jbuild.toml) to run them as another user",
+        );
+    }
     let reporter = report::Reporter::new(options.format, workspace.status);
-    let (mut reporter, ordered) = run_all(workspace, &checked, total, options, &sandbox, reporter);
+    let (mut reporter, ordered) = run_all(workspace, &checked, total, options, reporter);
 
     if let Some(path) = &options.junit {
         let xml = report::junit::render(&ordered);
@@ -121,7 +132,6 @@ fn run_all(
     checked: &[CheckProject],
     total: usize,
     options: &CheckOptions,
-    sandbox: &Sandbox,
     mut reporter: report::Reporter,
 ) -> (report::Reporter, Vec<CaseResult>) {
     let prepared: Vec<OnceLock<Prepared>> = checked.iter().map(|_| OnceLock::new()).collect();
@@ -138,7 +148,7 @@ fn run_all(
                     let Ok((index, p, c)) = next else { break };
                     let project = &checked[p];
                     let prepared = prepared[p].get().expect("prepared before queued");
-                    let result = run_case(project, &project.cases[c], prepared, options, sandbox);
+                    let result = run_case(project, &project.cases[c], prepared, options);
                     if done.send((index, result)).is_err() {
                         break;
                     }
@@ -163,7 +173,7 @@ fn run_all(
         for (p, project) in checked.iter().enumerate() {
             let _ = prepared[p].set(Prepared {
                 compiled: compile_project(project, &mut javac),
-                setups: run_setups(project, options, sandbox),
+                setups: run_setups(project, options),
             });
             for c in 0..project.cases.len() {
                 let _ = queue.send((index, p, c));
@@ -246,7 +256,7 @@ fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
     // compile the whole tree for them.
     let request = if !files.is_empty() {
         Request::Files(files)
-    } else if crate::scanner::list_sources(&project.ctx.project.src).files.is_empty() {
+    } else if project.ctx.project.list_sources().files.is_empty() {
         return Ok(());
     } else {
         Request::WholeTree
@@ -261,14 +271,17 @@ fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
 }
 
 /// Runs each distinct autograding `setup` command of a project once.
-fn run_setups(project: &CheckProject, options: &CheckOptions, sandbox: &Sandbox) -> BTreeMap<String, Execution> {
+fn run_setups(project: &CheckProject, options: &CheckOptions) -> BTreeMap<String, Execution> {
     let mut done = BTreeMap::new();
     for setup in project.cases.iter().filter_map(|c| c.setup.as_ref()) {
         if done.contains_key(setup) {
             continue;
         }
         let mut command = ToolCommand::shell(setup);
-        command.current_dir(&project.ctx.project.root).environment(sandbox.classroom_environment());
+        command
+            .current_dir(&project.ctx.project.root)
+            .environment(project.sandbox.classroom_environment())
+            .run_as(project.sandbox.user());
         let limits = Limits { timeout: Duration::from_secs(600), output: options.output_limit };
         let execution = execute(&mut command, Stdin::Empty, &limits).unwrap_or_else(|e| Execution {
             code: Some(127),
@@ -285,7 +298,6 @@ fn run_case(
     case: &Case,
     prepared: &Prepared,
     options: &CheckOptions,
-    sandbox: &Sandbox,
 ) -> CaseResult {
     let result = CaseResult {
         project: project.label.clone(),
@@ -317,13 +329,14 @@ fn run_case(
         let stderr = String::from_utf8_lossy(&execution.stderr);
         return fail(result, Verdict::RuntimeError, format!("setup command failed: {setup}"), tail(&stderr, 20));
     }
-    match execute_case(project, case, options, sandbox) {
+    match execute_case(project, case, options) {
         Ok(execution) => judge(result, case, execution, options),
         Err(e) => fail(result, Verdict::RuntimeError, format!("{e:#}"), String::new()),
     }
 }
 
-fn execute_case(project: &CheckProject, case: &Case, options: &CheckOptions, sandbox: &Sandbox) -> Result<Execution> {
+fn execute_case(project: &CheckProject, case: &Case, options: &CheckOptions) -> Result<Execution> {
+    let sandbox = &project.sandbox;
     let limits = Limits { timeout: case.timeout.unwrap_or(options.timeout), output: options.output_limit };
     let stdin = case.stdin.as_ref().map_or(Stdin::Empty, Stdin::Text);
     match &case.program {
@@ -333,19 +346,28 @@ fn execute_case(project: &CheckProject, case: &Case, options: &CheckOptions, san
             // land there, not in the project, and parallel cases cannot clash.
             let scratch = sandbox.scratch()?;
             let memory = case.memory_mib.unwrap_or(options.memory_mib);
-            let mut jvm_flags = vec![format!("-Xmx{memory}m")];
+            let oom_command = format!(": > '{}'", scratch.oom_marker().display());
+            let mut jvm_flags = vec![format!("-Xmx{memory}m"), format!("-XX:OnOutOfMemoryError={oom_command}")];
             jvm_flags.extend(CASE_JVM_FLAGS.iter().map(|f| f.to_string()));
             jvm_flags.push(format!("-Djava.io.tmpdir={}", scratch.tmp().display()));
             let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
-            let mut java = ctx.java(scratch.path(), class, &jvm_flags, &args)?;
-            java.environment(sandbox.case_environment(&scratch)).label(format!("{}: {}", project.label, case.name));
-            execute(&mut java, stdin, &limits)
+            let mut java = ctx.java(&scratch.work(), class, &jvm_flags, &args)?;
+            java.environment(sandbox.case_environment(&scratch))
+                .run_as(sandbox.user())
+                .label(format!("{}: {}", project.label, case.name));
+            let mut execution = execute(&mut java, stdin, &limits)?;
+            if scratch.oom_marker().exists() {
+                execution.out_of_memory = true;
+                execution.stdout = without_oom_notice(&execution.stdout, &oom_command);
+            }
+            Ok(execution)
         }
         Program::Shell { command: line } => {
             let mut command = ToolCommand::shell(line);
             command
                 .current_dir(&project.ctx.project.root)
                 .environment(sandbox.classroom_environment())
+                .run_as(sandbox.user())
                 .label(format!("{}: {}", project.label, case.name));
             execute(&mut command, stdin, &limits)
         }
@@ -372,9 +394,11 @@ fn judge(mut result: CaseResult, case: &Case, execution: Execution, options: &Ch
         )
     } else if execution.output_exceeded {
         (Verdict::OutputLimit, format!("printed more than {} bytes; stopped", options.output_limit), String::new())
-    } else if stderr.contains("java.lang.OutOfMemoryError") {
+    } else if execution.out_of_memory && execution.code != Some(case.expected_code) {
         let memory = case.memory_mib.unwrap_or(options.memory_mib);
         (Verdict::MemoryLimit, format!("ran out of memory (limit {memory} MiB)"), tail(&stderr, 10))
+    } else if let (true, Some(message)) = (matches!(case.program, Program::Java { .. }), jvm_start_failure(&execution)) {
+        (Verdict::RuntimeError, "the JVM could not start (check --memory and --java-arg)".to_owned(), message)
     } else if execution.code != Some(case.expected_code) {
         let how = match (execution.code, execution.signal) {
             (Some(code), _) => format!("exit code {code}"),
@@ -400,6 +424,29 @@ fn judge(mut result: CaseResult, case: &Case, execution: Execution, options: &Ch
     result.stdout = stdout;
     result.stderr = stderr;
     result
+}
+
+/// The JVM prints a notice on stdout before running the out-of-memory
+/// command; it is the JVM's, not the program's output.
+fn without_oom_notice(stdout: &[u8], command: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(stdout);
+    let executing = format!("#   Executing /bin/sh -c \"{command}\"...\n");
+    let Some(end) = text.find(&executing).map(|at| at + executing.len()) else { return stdout.to_vec() };
+    // The notice starts with "#\n# java.lang.OutOfMemoryError: ..." two lines before.
+    let start = text[..end].rfind("#\n# java.lang.OutOfMemoryError").unwrap_or(end - executing.len());
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+/// The message of a JVM that refused to start (a bad -Xmx or JVM option),
+/// which it prints on stdout or stderr before exiting 1.
+fn jvm_start_failure(execution: &Execution) -> Option<String> {
+    if execution.code != Some(1) {
+        return None;
+    }
+    let both = format!("{}{}", String::from_utf8_lossy(&execution.stdout), String::from_utf8_lossy(&execution.stderr));
+    let failed = both.contains("Error: Could not create the Java Virtual Machine.")
+        || both.starts_with("Error occurred during initialization of VM");
+    failed.then(|| tail(both.trim_end(), 10))
 }
 
 /// The last `lines` lines of `text`.

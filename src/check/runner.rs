@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::cases::Text;
-use crate::toolchain::process::{Io, ToolCommand, kill_orphans};
+use crate::toolchain::process::{Io, ToolCommand, kill_orphans, stop_requested};
 
 /// What one run of a case's process did.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,8 @@ pub struct Execution {
     pub cpu: Duration,
     pub timed_out: bool,
     pub output_exceeded: bool,
+    /// The JVM itself said it ran out of memory (not the program's output).
+    pub out_of_memory: bool,
 }
 
 pub struct Limits {
@@ -50,6 +52,9 @@ pub enum Stdin<'a> {
 
 /// Runs `command` to completion or until a limit is hit.
 pub fn execute(command: &mut ToolCommand, stdin: Stdin, limits: &Limits) -> Result<Execution> {
+    if stop_requested() {
+        anyhow::bail!("not run: interrupted");
+    }
     let mut inline = None;
     match stdin {
         Stdin::Empty => command.stdin(Io::Null),
@@ -91,6 +96,9 @@ pub fn execute(command: &mut ToolCommand, stdin: Stdin, limits: &Limits) -> Resu
         }
         if total.load(Ordering::Relaxed) > limits.output {
             execution.output_exceeded = true;
+            break;
+        }
+        if stop_requested() {
             break;
         }
         std::thread::sleep(pause);

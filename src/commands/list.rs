@@ -4,7 +4,6 @@ use anyhow::Result;
 
 use crate::context::Context;
 use crate::error::ExitStatus;
-use crate::scanner::SourceTree;
 
 /// How `jbuild list` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +13,7 @@ pub enum ListFormat {
 }
 
 pub fn command(ctx: &Context, all: bool, format: ListFormat) -> Result<ExitStatus> {
-    let tree = SourceTree::scan(&ctx.project.src);
+    let tree = ctx.project.scan();
     for warning in &tree.warnings {
         ctx.status.warning(warning);
     }

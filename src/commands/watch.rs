@@ -6,8 +6,6 @@
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -23,7 +21,7 @@ use crate::project::settings::SETTINGS_FILE;
 use crate::project::target::{main_class, resolve_source};
 use crate::toolchain::java::ensure_launchable;
 use crate::toolchain::javac::Javac;
-use crate::toolchain::process::{Io, Spawned};
+use crate::toolchain::process::{Io, Spawned, become_subreaper, kill_orphans, stop_on_signals, stop_requested};
 
 /// Changes closer together than this are one change (an editor's save is
 /// often several writes): act once things have been quiet this long.
@@ -47,10 +45,8 @@ pub fn command(workspace: &Workspace, then: &WatchAction) -> Result<ExitStatus> 
         _ => workspace.context()?.project.root,
     };
     let status = workspace.status;
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&stop)).context("installing signal handlers")?;
-    }
+    stop_on_signals()?;
+    become_subreaper();
     let (sender, changes) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(sender).context("starting the file watcher")?;
     watcher.watch(&watched, RecursiveMode::Recursive).with_context(|| format!("watching {}", watched.display()))?;
@@ -63,8 +59,9 @@ pub fn command(workspace: &Workspace, then: &WatchAction) -> Result<ExitStatus> 
         // Wait for a relevant change, or a signal to stop.
         let mut changed_at: Option<Instant> = None;
         loop {
-            if stop.load(Ordering::Relaxed) {
+            if stop_requested() {
                 drop(program.take());
+                kill_orphans();
                 return Ok(ExitStatus::Success);
             }
             if let Some(child) = &mut program

@@ -4,12 +4,13 @@
 pub mod settings;
 pub mod target;
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use self::settings::{SETTINGS_FILE, Settings, SettingsFile, SettingsOverrides};
 use crate::error::usage;
+use crate::scanner::{SourceListing, SourceTree, list_sources};
 
 /// A discovered project with its settings resolved to absolute paths.
 #[derive(Debug, Clone)]
@@ -37,7 +38,7 @@ impl Project {
         let root = std::path::absolute(&root).with_context(|| format!("resolving {}", root.display()))?;
         let file = SettingsFile::load(&root)?;
         let settings = Settings::merge(file, flags, &root.join(SETTINGS_FILE))?;
-        let src = root.join(&settings.src);
+        let src = normalize(&root.join(&settings.src));
         if !src.is_dir() {
             return Err(usage(format!(
                 "{} has no source folder {}/ (set `src` in {} or pass --src)",
@@ -56,17 +57,24 @@ impl Project {
             }
             None => Some(root.join("lib")).filter(|lib| lib.is_dir()),
         };
-        let classes = root.join(&settings.classes);
-        // jbuild deletes stale class files under the output folder: keep it
-        // apart from the sources so that can never touch them.
-        if src.starts_with(&classes) || classes.starts_with(&src) {
-            return Err(usage(format!(
-                "setting `classes` ({}): the output folder must not contain the source folder {} or sit inside it",
-                settings.classes.display(),
-                src.display()
-            )));
-        }
+        let classes = normalize(&root.join(&settings.classes));
+        check_output_folder(&root, &src, &classes, &settings)?;
         Ok(Project { classes, root, src, lib, settings })
+    }
+
+    /// The `.java` files of the source tree, not counting any inside the
+    /// output folder (which sits in the source folder when `src = "."`).
+    pub fn list_sources(&self) -> SourceListing {
+        let mut listing = list_sources(&self.src);
+        if let Ok(inside) = self.classes.strip_prefix(&self.src) {
+            listing.files.retain(|file| !file.starts_with(inside));
+        }
+        listing
+    }
+
+    /// The source tree, scanned (see [`Project::list_sources`]).
+    pub fn scan(&self) -> SourceTree {
+        SourceTree::from_listing(&self.src, self.list_sources())
     }
 
     /// Jars in the lib folder, sorted so the classpath is deterministic.
@@ -109,6 +117,73 @@ pub fn discover(start: &Path) -> Result<PathBuf> {
          (run from the project, its src/ or classes/, or pass --project DIR)",
         start.display()
     )))
+}
+
+/// jbuild deletes stale class files under the output folder and writes
+/// there, so it must stay apart from the sources and inside the project.
+/// Paths are compared normalised (`x/../src` is `src`) and with symlinks
+/// resolved as far as they exist.
+fn check_output_folder(root: &Path, src: &Path, classes: &Path, settings: &Settings) -> Result<()> {
+    let bad = |why: String| {
+        usage(format!("setting `classes` ({}): {why}", settings.classes.display()))
+    };
+    let (real_root, real_src, real_classes) = (real_path(root), real_path(src), real_path(classes));
+    if real_classes == real_src {
+        return Err(bad(format!("the output folder is the source folder {}", src.display())));
+    }
+    if real_src.starts_with(&real_classes) {
+        return Err(bad(format!("the output folder contains the source folder {}", src.display())));
+    }
+    if !settings.classes.is_absolute() && !real_classes.starts_with(&real_root) {
+        return Err(bad(format!(
+            "{} is outside the project {}; give an absolute path to write class files elsewhere",
+            classes.display(),
+            root.display()
+        )));
+    }
+    if !settings.src.is_absolute() && !real_src.starts_with(&real_root) {
+        return Err(usage(format!(
+            "setting `src` ({}): {} is outside the project {}",
+            settings.src.display(),
+            src.display(),
+            root.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` with its longest existing prefix's symlinks resolved.
+fn real_path(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.into_iter().rev().fold(real, |path, part: std::ffi::OsString| path.join(part));
+        }
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// Removes `.` and `..` lexically (`src/../x` is `x`), without touching
+/// the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Whether `dir` is a project root: it has `jbuild.toml` or a `src/` folder.

@@ -22,6 +22,10 @@ pub struct SettingsFile {
     pub java_args: Option<Vec<String>>,
     pub main: Option<String>,
     pub daemon: Option<bool>,
+    /// Variables passed to graded programs by name, besides the fixed few.
+    pub env: Option<Vec<String>>,
+    /// Run graded programs as this user (when jbuild runs as root).
+    pub run_as: Option<String>,
     /// `[[check]]` tables: cases for `jbuild check`.
     pub check: Option<Vec<CheckTable>>,
 }
@@ -77,6 +81,9 @@ pub struct Settings {
     /// Compile through the background daemon.
     pub daemon: bool,
     pub checks: Vec<CheckTable>,
+    /// Environment variables graded programs may see, by name.
+    pub env: Vec<String>,
+    pub run_as: Option<String>,
 }
 
 impl SettingsFile {
@@ -109,6 +116,8 @@ impl Settings {
             main: file.main,
             daemon: flags.daemon || file.daemon.unwrap_or(false),
             checks: file.check.unwrap_or_default(),
+            env: file.env.unwrap_or_default(),
+            run_as: file.run_as,
         };
         settings.validate(file_path)?;
         Ok(settings)
@@ -135,6 +144,9 @@ impl Settings {
                 "classes",
                 "must differ from `src`: jbuild never writes into the source folder".to_owned(),
             ));
+        }
+        if let Some(name) = self.env.iter().find(|n| n.is_empty() || n.contains('=') || n.contains('\0')) {
+            return Err(bad("env", format!("{name:?} is not a variable name")));
         }
         if let Some(main) = &self.main
             && !crate::scanner::is_class_name(main)

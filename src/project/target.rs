@@ -2,11 +2,11 @@
 //! `sample01.Main`) to a source file under `src/`, and finding the class to run.
 
 use std::ffi::OsStr;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::Project;
+use super::{Project, normalize};
 use crate::error::usage;
 use crate::scanner::{ClassInfo, SourceFile, SourceTree, class_to_path, is_class_name};
 
@@ -33,7 +33,7 @@ pub fn resolve_class(project: &Project, name: &str) -> Result<PathBuf> {
     if src.join(&guess).is_file() {
         return Ok(guess);
     }
-    let tree = SourceTree::scan(src);
+    let tree = project.scan();
     if let Some(class) = tree.find_class(name) {
         return Ok(class.file);
     }
@@ -105,11 +105,11 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
         None => source.primary_class(),
     };
     let Some(class) = class else {
-        let tree = SourceTree::scan(&project.src);
+        let tree = project.scan();
         return Err(usage(class_not_found(&tree, wanted.as_deref().unwrap_or_default())));
     };
     if class.main.is_none() {
-        let tree = SourceTree::scan(&project.src);
+        let tree = project.scan();
         let mains: Vec<String> = tree.main_classes().into_iter().map(|c| c.name).collect();
         let hint = if mains.is_empty() {
             "no class in the project has one".to_owned()
@@ -128,7 +128,7 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
 
 /// With no target and no `main` setting: the only main class, if there is one.
 fn only_main_class(project: &Project) -> Result<ClassInfo> {
-    let tree = SourceTree::scan(&project.src);
+    let tree = project.scan();
     let mut mains = tree.main_classes();
     match mains.len() {
         1 => Ok(mains.remove(0)),
@@ -140,18 +140,3 @@ fn only_main_class(project: &Project) -> Result<ClassInfo> {
     }
 }
 
-/// Removes `.` and `..` lexically, so symlinked package folders keep their
-/// place under `src/`.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}

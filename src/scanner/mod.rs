@@ -41,7 +41,11 @@ pub struct SourceTree {
 impl SourceTree {
     /// Scans `root`, following symlinks (loops are reported, not followed).
     pub fn scan(root: &Path) -> SourceTree {
-        let listing = list_sources(root);
+        SourceTree::from_listing(root, list_sources(root))
+    }
+
+    /// Reads the files of a listing of `root`.
+    pub fn from_listing(root: &Path, listing: SourceListing) -> SourceTree {
         let mut tree = SourceTree { root: root.to_path_buf(), files: Vec::new(), warnings: listing.warnings };
         for relative in listing.files {
             match SourceFile::read(root, &relative) {

@@ -68,6 +68,44 @@ pub struct RunAs {
     pub gid: u32,
 }
 
+impl RunAs {
+    /// Looks `user` up (a name, or a numeric uid) in the user database:
+    /// its uid, primary group and home folder.
+    pub fn lookup(user: &str) -> Result<(RunAs, PathBuf)> {
+        use std::ffi::{CStr, CString};
+        let name = CString::new(user).map_err(|_| crate::error::usage(format!("--run-as {user:?}: not a user name")))?;
+        // SAFETY: passwd is plain data; getpwnam_r/getpwuid_r fill it and
+        // point its strings into `buffer`, which outlives their use here.
+        let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let mut buffer = vec![0 as libc::c_char; 16 * 1024];
+        let rc = match user.parse::<u32>() {
+            Ok(uid) => unsafe { libc::getpwuid_r(uid, &mut entry, buffer.as_mut_ptr(), buffer.len(), &mut found) },
+            Err(_) => unsafe {
+                libc::getpwnam_r(name.as_ptr(), &mut entry, buffer.as_mut_ptr(), buffer.len(), &mut found)
+            },
+        };
+        if rc != 0 || found.is_null() {
+            return Err(crate::error::usage(format!("--run-as {user}: no such user")));
+        }
+        // SAFETY: pw_dir is a NUL-terminated string inside `buffer`.
+        let home = unsafe { CStr::from_ptr(entry.pw_dir) }.to_string_lossy().into_owned();
+        Ok((RunAs { uid: entry.pw_uid, gid: entry.pw_gid }, PathBuf::from(home)))
+    }
+
+    /// Gives `path` to this user (a scratch folder the program writes in).
+    pub fn chown(&self, path: &Path) -> Result<()> {
+        std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid))
+            .with_context(|| format!("giving {} to uid {}", path.display(), self.uid))
+    }
+}
+
+/// Whether jbuild runs as root.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
 #[derive(Debug)]
 pub struct ToolCommand {
     program: PathBuf,
@@ -475,6 +513,25 @@ pub fn register_scratch(dir: &Path) {
 
 pub fn unregister_scratch(dir: &Path) {
     registry().scratch.remove(dir);
+}
+
+/// Set by SIGINT, SIGTERM or SIGHUP once [`stop_on_signals`] ran: long
+/// loops (a case waiting for its program, `jbuild watch`) give up soon after.
+static STOP: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> = std::sync::OnceLock::new();
+
+/// Makes SIGINT, SIGTERM and SIGHUP set the stop flag instead of ending
+/// jbuild, for commands that stop in their own time (`jbuild watch`).
+pub fn stop_on_signals() -> Result<()> {
+    let flag = STOP.get_or_init(Default::default);
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(flag)).context("installing signal handlers")?;
+    }
+    Ok(())
+}
+
+/// Whether a signal asked jbuild to stop (see [`stop_on_signals`]).
+pub fn stop_requested() -> bool {
+    STOP.get().is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// Makes jbuild the reaper of every orphan among its descendants, so a

@@ -63,14 +63,16 @@ fn bad_values_are_named() {
     p.jbuild(&["run"]).run().code(2).stderr_has("setting `main`");
     p.write("jbuild.toml", "classes = \"src\"\n");
     p.jbuild(&["compile"]).run().code(2).stderr_has("setting `classes`").stderr_has("must differ from `src`");
-    for classes in [".", "src/out"] {
+    for (classes, why) in [
+        (".", "the output folder contains the source folder"),
+        ("x/../src", "the output folder is the source folder"),
+        ("..", "is outside the project"),
+        ("out/../../elsewhere", "is outside the project"),
+    ] {
         p.write("jbuild.toml", &format!("classes = {classes:?}\n"));
-        p.jbuild(&["compile"])
-            .run()
-            .code(2)
-            .stderr_has("setting `classes`")
-            .stderr_has("must not contain the source folder");
+        p.jbuild(&["compile"]).run().code(2).stderr_has("setting `classes`").stderr_has(why);
     }
+    assert!(!p.dir.path().join("elsewhere").exists() && !p.exists("src/sample01/Main.class"));
     p.write("jbuild.toml", "lib = \"nolib\"\n");
     p.jbuild(&["compile"]).run().code(2).stderr_has("setting `lib`");
 }

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Variables that would leak the developer's setup into a test.
 const LEAKY_ENV: &[&str] = &[
@@ -78,6 +79,18 @@ impl TestProject {
         Jbuild::new(&dir).args(args)
     }
 
+    /// Opens the project (and the temp folder above it) to other users, for
+    /// tests that run programs or jbuild itself as `nobody`.
+    pub fn open_to_everyone(&self) -> &TestProject {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        for entry in walkdir::WalkDir::new(&self.root).into_iter().filter_map(Result::ok) {
+            let mode = if entry.file_type().is_dir() { 0o777 } else { 0o666 };
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        self
+    }
+
     /// Every file under the project, relative, sorted: to prove nothing else changed.
     pub fn files(&self) -> Vec<String> {
         let mut files: Vec<String> = walkdir::WalkDir::new(&self.root)
@@ -146,6 +159,43 @@ impl Jbuild {
         self
     }
 
+    /// Runs jbuild through `setpriv` as the unprivileged `nobody` (the test
+    /// runs as root), to test what an ordinary user's jbuild can do.
+    pub fn as_nobody(mut self) -> Jbuild {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+        command.arg(self.command.get_program()).args(self.command.get_args());
+        if let Some(dir) = self.command.get_current_dir() {
+            command.current_dir(dir);
+        }
+        for (key, value) in self.command.get_envs() {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        self.command = command;
+        self
+    }
+
+    /// Starts jbuild in the background, its stdout lines arriving on a
+    /// channel and its stderr collected until it exits.
+    pub fn spawn(mut self) -> Running {
+        self.command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("spawning jbuild");
+        let (sender, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let stderr = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+        Running { child, lines, stderr: Some(stderr) }
+    }
+
     pub fn run(mut self) -> Outcome {
         self.command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = self.command.spawn().expect("spawning jbuild");
@@ -162,6 +212,76 @@ impl Jbuild {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
     }
+}
+
+/// A jbuild running in the background (see [`Jbuild::spawn`]).
+pub struct Running {
+    pub child: std::process::Child,
+    pub lines: std::sync::mpsc::Receiver<String>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Running {
+    /// Reads stdout lines until one equals `expected`, or fails after a
+    /// generous deadline.
+    #[track_caller]
+    pub fn wait_for_line(&self, expected: &str) {
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            match self.lines.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) if line == expected => return,
+                Ok(line) => seen.push(line),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        panic!("never printed {expected:?}; printed {seen:?}");
+    }
+
+    pub fn signal(&self, signal: libc::c_int) {
+        // SAFETY: sending a signal to our own child.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+    }
+
+    /// Waits for jbuild to exit (failing after a generous deadline): its
+    /// exit code (128+n for signal n) and stderr.
+    #[track_caller]
+    pub fn finish(mut self) -> (Option<i32>, String) {
+        use std::os::unix::process::ExitStatusExt;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("jbuild did not exit");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        (status.code().or(status.signal().map(|s| 128 + s)), stderr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits (up to a generous deadline) until `condition` holds.
+pub fn eventually(mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
 }
 
 #[derive(Debug)]

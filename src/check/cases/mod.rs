@@ -70,6 +70,55 @@ pub fn open_case_file(path: &Path) -> Result<std::fs::File> {
     Ok(file)
 }
 
+/// Checks a case file found in the project: following symlinks, it must
+/// stay inside the project (`root`) and be a regular file. Returns the
+/// path to read (the link itself; its target is inside).
+pub fn inside_project(root: &Path, path: &Path) -> Result<PathBuf> {
+    let real_root = root.canonicalize().with_context(|| format!("resolving {}", root.display()))?;
+    let real = path.canonicalize().with_context(|| format!("resolving {}", path.display()))?;
+    if !real.starts_with(&real_root) {
+        let how = if real == std::path::absolute(path).unwrap_or_default() {
+            String::new()
+        } else {
+            format!(" (it leads to {})", real.display())
+        };
+        return Err(usage(format!(
+            "{}{how} is outside the project {}; case files must stay inside it",
+            path.display(),
+            root.display()
+        )));
+    }
+    let meta = std::fs::metadata(&real).with_context(|| format!("reading {}", path.display()))?;
+    if !meta.is_file() {
+        return Err(usage(format!("{}: not a regular file; case files must be plain files", path.display())));
+    }
+    Ok(path.to_path_buf())
+}
+
+/// A name as a report shows it: control characters, backslashes and bytes
+/// that are not UTF-8 escaped, so every distinct name stays distinct and
+/// fits on one line.
+pub fn escape_name(name: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
 /// Reads a case file (see [`open_case_file`]); invalid UTF-8 is replaced.
 pub fn read_case_file(path: &Path) -> Result<String> {
     use std::io::Read;
@@ -138,23 +187,24 @@ pub fn discover(ctx: &Context) -> Result<Vec<Case>> {
     let root = &ctx.project.root;
     let mut tree: Option<SourceTree> = None;
     let mut default_main = || -> Result<String> {
-        let tree = tree.get_or_insert_with(|| SourceTree::scan(&ctx.project.src));
+        let tree = tree.get_or_insert_with(|| ctx.project.scan());
         default_main_class(ctx, tree)
     };
     let mut cases = Vec::new();
     let tests = root.join("tests");
     if tests.is_dir() {
-        cases.extend(tests_dir::cases(&tests, &mut default_main)?);
+        cases.extend(tests_dir::cases(root, &tests, &mut default_main)?);
     }
     let oj = root.join("test");
     if oj.is_dir() {
-        cases.extend(oj::cases(&oj, &mut default_main)?);
+        cases.extend(oj::cases(root, &oj, &mut default_main)?);
     }
     for (index, table) in ctx.project.settings.checks.iter().enumerate() {
         cases.push(table::case(ctx, index, table, &mut default_main)?);
     }
     let autograding = root.join(".github/classroom/autograding.json");
-    if autograding.is_file() {
+    if autograding.exists() {
+        inside_project(root, &autograding)?;
         cases.extend(autograding::cases(&autograding)?);
     }
     Ok(cases)
@@ -191,4 +241,21 @@ pub fn check_readable(cases: &[Case]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    use super::escape_name;
+
+    #[test]
+    fn names_are_escaped_and_stay_distinct() {
+        assert_eq!(escape_name(OsStr::new("plain")), "plain");
+        assert_eq!(escape_name(OsStr::new("two\nlines")), "two\\nlines");
+        assert_eq!(escape_name(OsStr::from_bytes(b"bad\xffbyte")), "bad\\xffbyte");
+        assert_ne!(escape_name(OsStr::from_bytes(b"a\xff")), escape_name(OsStr::new("a\\xff")));
+        assert_eq!(escape_name(OsStr::new("esc\u{1b}[31m")), "esc\\u{1b}[31m");
+    }
 }

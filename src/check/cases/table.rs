@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use super::{Case, Text};
 use crate::check::compare::Compare;
@@ -29,13 +29,7 @@ pub fn case(
         None => default_main()?,
     };
     let inside = |key: &str, relative: &Path| -> Result<PathBuf> {
-        let path = root.join(relative);
-        let real = path.canonicalize().map_err(|e| bad(key, format!("{}: {e}", path.display())))?;
-        let real_root = root.canonicalize().with_context(|| format!("resolving {}", root.display()))?;
-        if !real.starts_with(&real_root) {
-            return Err(bad(key, format!("{} is outside the project {}", relative.display(), root.display())));
-        }
-        Ok(real)
+        super::inside_project(root, &root.join(relative)).map_err(|e| bad(key, format!("{e:#}")))
     };
     let stdin = match (&table.stdin, &table.stdin_file) {
         (Some(_), Some(_)) => return Err(bad("stdin-file", "give `stdin` or `stdin-file`, not both".to_owned())),
@@ -58,6 +52,16 @@ pub fn case(
     };
     if table.memory == Some(0) {
         return Err(bad("memory", "must be a positive number of MiB".to_owned()));
+    }
+    if let Some(points) = table.points
+        && !(points >= 0.0 && points.is_finite())
+    {
+        return Err(bad("points", format!("{points} is not a number of points (0 or more)")));
+    }
+    if let Some(code) = table.code
+        && !(0..=255).contains(&code)
+    {
+        return Err(bad("code", format!("{code} is not an exit code (0 to 255)")));
     }
     Ok(Case {
         expected_code: table.code.unwrap_or(0),

@@ -4,24 +4,28 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
-use super::{Case, Text};
+use super::{Case, Text, escape_name, inside_project};
 use crate::error::usage;
 use crate::scanner::is_class_name;
 
-/// `tests/<class or package path>/<case>.out` with optional `.in`, `.args`, `.code`.
-pub fn cases(tests: &Path, default_main: &mut dyn FnMut() -> Result<String>) -> Result<Vec<Case>> {
+/// `tests/<class or package path>/<case>.out` with optional `.in`, `.args`,
+/// `.code`. Symlinks are followed while they stay inside the project
+/// (`root`); one that leads out, or a case file that is not a regular file,
+/// is an error naming it.
+pub fn cases(root: &Path, tests: &Path, default_main: &mut dyn FnMut() -> Result<String>) -> Result<Vec<Case>> {
     // Group files by (folder, stem).
     let mut groups: BTreeMap<(PathBuf, String), BTreeMap<String, PathBuf>> = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(tests).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("reading {}", tests.display()))?;
+    for entry in walkdir::WalkDir::new(tests).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|e| usage(format!("reading {}: {e}", tests.display())))?;
         let path = entry.path();
         let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
-        if !entry.file_type().is_file() || !matches!(ext, "out" | "in" | "args" | "code") {
+        if !matches!(ext, "out" | "in" | "args" | "code") || (entry.file_type().is_dir() && entry.depth() == 0) {
             continue;
         }
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        inside_project(root, path)?;
+        let stem = escape_name(path.file_stem().unwrap_or_default());
         let folder = path.parent().unwrap_or(tests).to_path_buf();
         groups.entry((folder, stem)).or_default().insert(ext.to_owned(), path.to_path_buf());
     }
@@ -61,8 +65,9 @@ pub fn cases(tests: &Path, default_main: &mut dyn FnMut() -> Result<String>) -> 
             Some(path) => {
                 let text = super::read_case_file(path)?;
                 text.trim()
-                    .parse()
-                    .map_err(|_| usage(format!("{}: {:?} is not an exit code", path.display(), text.trim())))?
+                    .parse::<u8>()
+                    .map(i32::from)
+                    .map_err(|_| usage(format!("{}: {:?} is not an exit code (0 to 255)", path.display(), text.trim())))?
             }
             None => 0,
         };

@@ -29,6 +29,9 @@ struct Shared {
     started: Instant,
     requests: AtomicU64,
     clients: AtomicUsize,
+    /// Compiles running now; the daemon is idle only when there are none.
+    compiling: AtomicUsize,
+    /// When the last compile ended (status requests do not count).
     last_active: AtomicU64,
     /// Idle warm workers by (java, version, cwd), most recently used last.
     /// A compile takes its worker out while it runs, so clients never wait
@@ -52,6 +55,7 @@ pub fn serve() -> Result<ExitStatus> {
         started: Instant::now(),
         requests: AtomicU64::new(0),
         clients: AtomicUsize::new(0),
+        compiling: AtomicUsize::new(0),
         last_active: AtomicU64::new(now_secs()),
         idle: Mutex::new(Vec::new()),
     });
@@ -63,7 +67,7 @@ pub fn serve() -> Result<ExitStatus> {
             loop {
                 std::thread::sleep(Duration::from_millis(500).min(idle));
                 let quiet = now_secs().saturating_sub(shared.last_active.load(Ordering::Relaxed));
-                if shared.clients.load(Ordering::Relaxed) == 0 && quiet >= idle.as_secs().max(1) {
+                if shared.compiling.load(Ordering::Relaxed) == 0 && quiet >= idle.as_secs().max(1) {
                     shutdown(&shared, &socket);
                 }
             }
@@ -72,7 +76,6 @@ pub fn serve() -> Result<ExitStatus> {
 
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        shared.last_active.store(now_secs(), Ordering::Relaxed);
         // SAFETY: geteuid has no preconditions.
         if peer_uid(&stream) != Some(unsafe { libc::geteuid() }) {
             let mut stream = stream;
@@ -85,7 +88,6 @@ pub fn serve() -> Result<ExitStatus> {
         std::thread::spawn(move || {
             let stop = matches!(serve_client(&shared, stream), Ok(true));
             shared.clients.fetch_sub(1, Ordering::Relaxed);
-            shared.last_active.store(now_secs(), Ordering::Relaxed);
             if stop {
                 shutdown(&shared, &socket);
             }
@@ -140,7 +142,11 @@ fn serve_client(shared: &Shared, stream: UnixStream) -> Result<bool> {
                     fields.push(unescape(&field));
                 }
                 shared.requests.fetch_add(1, Ordering::Relaxed);
-                match compile(shared, &fields) {
+                shared.compiling.fetch_add(1, Ordering::Relaxed);
+                let result = compile(shared, &fields);
+                shared.last_active.store(now_secs(), Ordering::Relaxed);
+                shared.compiling.fetch_sub(1, Ordering::Relaxed);
+                match result {
                     Ok(compiled) => {
                         writeln!(writer, "done {} {} {}", compiled.code, compiled.stdout.len(), compiled.stderr.len())?;
                         writer.write_all(&compiled.stdout)?;
@@ -152,7 +158,6 @@ fn serve_client(shared: &Shared, stream: UnixStream) -> Result<bool> {
             _ => writeln!(writer, "error unknown request")?,
         }
         writer.flush()?;
-        shared.last_active.store(now_secs(), Ordering::Relaxed);
     }
     Ok(false)
 }
