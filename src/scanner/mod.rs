@@ -111,7 +111,11 @@ impl SourceFile {
     }
 
     /// `Some((declared, expected))` when the package does not match the folder.
+    /// Never for a module declaration, which belongs to no package.
     pub fn package_mismatch(&self) -> Option<(Option<String>, Option<String>)> {
+        if self.declarations.is_module {
+            return None;
+        }
         let expected = self.expected_package();
         (self.declarations.package != expected).then(|| (self.declarations.package.clone(), expected))
     }
@@ -121,8 +125,12 @@ impl SourceFile {
     }
 
     /// The file's top-level classes, with the implicit class of a compact
-    /// source file first.
+    /// source file first. `module-info.java` and `package-info.java` have
+    /// none (their names are no class names).
     pub fn classes(&self) -> Vec<ClassInfo> {
+        if self.declarations.is_module || matches!(self.stem(), "module-info" | "package-info") {
+            return Vec::new();
+        }
         let qualify = |simple: &str| match &self.declarations.package {
             Some(package) => format!("{package}.{simple}"),
             None => simple.to_owned(),
@@ -291,6 +299,33 @@ mod tests {
         let tree = SourceTree::scan(dir.path());
         assert_eq!(tree.main_classes()[0].name, "Hello");
         assert_eq!(tree.main_classes()[0].main, Some(MainKind::Instance));
+    }
+
+    #[test]
+    fn module_and_package_info_are_not_classes() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "module-info.java", "module app { requires java.base; exports a; }");
+        write(dir.path(), "a/package-info.java", "/** Docs. */\n@Deprecated\npackage a;\n");
+        write(dir.path(), "a/A.java", "package a; public class A { public static void main(String[] x) {} }");
+        // A module declaration found elsewhere still has no package to check.
+        write(dir.path(), "b/module-info.java", "open module b { }");
+        let tree = SourceTree::scan(dir.path());
+        assert_eq!(tree.files.len(), 4, "still compiled, so still listed");
+        let names: Vec<_> = tree.classes().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["a.A"]);
+        for file in &tree.files {
+            assert_eq!(file.package_mismatch(), None, "{}", file.relative.display());
+        }
+        assert_eq!(tree.file(Path::new("a/A.java")).unwrap().primary_class().unwrap().name, "a.A");
+        assert_eq!(tree.file(Path::new("module-info.java")).unwrap().primary_class(), None);
+    }
+
+    #[test]
+    fn compact_file_lists_only_its_implicit_class() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "Hello.java", "void main() {}\nclass Helper {}\n");
+        let names: Vec<_> = SourceTree::scan(dir.path()).classes().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["Hello"]);
     }
 
     #[test]
