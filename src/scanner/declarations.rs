@@ -448,7 +448,8 @@ impl<'t> Parser<'t> {
             let is_private = modifiers.is_private;
             let main = MainMethod {
                 is_static: modifiers.is_static,
-                is_public: modifiers.is_public || (body.kind == TypeKind::Interface && !is_private),
+                is_public: modifiers.is_public
+                    || (matches!(body.kind, TypeKind::Interface | TypeKind::Annotation) && !is_private),
                 is_private,
                 returns_void,
                 takes_string_array,
@@ -1176,5 +1177,174 @@ mod tests {
     fn truncated_file_does_not_panic() {
         let d = parse("package a; class A { public static void main(String[] a) {");
         assert_eq!(d.package.as_deref(), Some("a"));
+    }
+}
+
+/// Random damage to valid sources must never panic the parser nor make it
+/// loop: every cut, stray quote, backslash, NUL or invalid UTF-8 byte still
+/// parses, quickly.
+#[cfg(test)]
+mod mutation_tests {
+    use super::parse;
+    use std::time::{Duration, Instant};
+
+    const SEEDS: &[&str] = &[
+        "package a.b;\n\nimport java.util.*;\n\n/** Docs {@code class X {}} */\n@SuppressWarnings({\"a\", \"}\"})\npublic class Main<T extends Comparable<T>> extends Base implements I, J {\n    static final String S = \"public static void main(String[] a) {}\\\"\";\n    char c = '\\'', d = '{';\n    String t = \"\"\"\n        } class Hidden { \\\"\"\" \\\n        \"\"\";\n    // line comment }\n    /* block comment { */\n    int[] xs = { 0x1E+2, 1_000L, .5e-3f, 0x1.8p1 };\n    Runnable r = () -> { };\n    Object o = new Object() { public void main() {} };\n    public static void main(final String @A [] args) throws java.io.IOException, InterruptedException {\n        class Local { }\n    }\n}\n",
+        "\\u0070ackage q;\n// \\u000a class Escaped { public static void m\\u0061in(String... a) {} }\nrecord R<T>(int x, String... rest) implements Comparable<R<T>> { R { } static void main() { } }\n",
+        "enum E implements Runnable { @Deprecated A(1) { void f() {} }, B(\"}\"), ; E(Object o) {} public void run() {} public static void main(String[] a) {} }\n@interface N { int[] v() default {1, 2}; String s() default \"\\\\\"; }\nsealed interface S permits X {}\nnon-sealed class X implements S { private X() {} void main() {} }\n",
+        "/* header */ open module com.example { requires transitive java.sql; provides a.B with c.D, e.F; }\n",
+        "import module java.base;\nint count = 0;\nString s = \"{\";\nvoid main() {\n    IO.println(\"hi \" + '\"');\n}\nclass Helper { }\n",
+        "class Prix€ { char c = '\\u0041'; String u = \"\\uuu0042\\\\u0043\"; public static <T extends String> void main(T[] args) {} }\n",
+    ];
+
+    /// Bytes that open or close something, or are not UTF-8 at all.
+    const NOISE: &[&[u8]] = &[
+        b"\"",
+        b"'",
+        b"\\",
+        b"\0",
+        b"/",
+        b"*",
+        b"/*",
+        b"*/",
+        b"//",
+        b"\"\"\"",
+        b"\\u",
+        b"\\u00",
+        b"\\uD83D",
+        b"{",
+        b"}",
+        b"(",
+        b")",
+        b"<",
+        b">",
+        b"@",
+        b"\n",
+        b"\r",
+        b";",
+        b",",
+        b".",
+        b"...",
+        b"class ",
+        b"record ",
+        b"enum ",
+        b"main",
+        b"void ",
+        b"static ",
+        b"@interface ",
+        b"module ",
+        b"\xff",
+        b"\xc3",
+        b"\x80",
+        b"\xe2\x82",
+        b"\xf0\x9f\x98",
+        b"\x1a",
+        b"\xc2\xad",
+    ];
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    fn mutate(rng: &mut Rng, source: &[u8]) -> Vec<u8> {
+        let mut bytes = source.to_vec();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(bytes.len() + 1);
+            let len = rng.below(8).min(bytes.len() - at);
+            match rng.below(5) {
+                0 => {
+                    bytes.drain(at..at + len);
+                }
+                1 => {
+                    let noise = NOISE[rng.below(NOISE.len())];
+                    bytes.splice(at..at, noise.iter().copied());
+                }
+                2 => {
+                    let copy = bytes[at..at + len].to_vec();
+                    bytes.splice(at..at, copy);
+                }
+                3 => bytes.truncate(at),
+                _ => {
+                    let other = rng.below(bytes.len() + 1);
+                    let copy = bytes[other..other + rng.below(16).min(bytes.len() - other)].to_vec();
+                    bytes.splice(at..at + len, copy);
+                }
+            }
+        }
+        bytes
+    }
+
+    /// Parses every input on a worker thread, failing (not hanging) if the
+    /// whole batch takes longer than `limit`.
+    fn parse_all(inputs: Vec<Vec<u8>>, limit: Duration) {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for bytes in &inputs {
+                let text = String::from_utf8_lossy(bytes);
+                let result = std::panic::catch_unwind(|| parse(&text));
+                if result.is_err() {
+                    let _ = done.send(Err(text.into_owned()));
+                    return;
+                }
+            }
+            let _ = done.send(Ok(inputs.len()));
+        });
+        match finished.recv_timeout(limit) {
+            Ok(Ok(_)) => {}
+            Ok(Err(text)) => panic!("parse panicked on {text:?}"),
+            Err(_) => panic!("parsing did not finish within {limit:?}: a loop that does not advance?"),
+        }
+    }
+
+    #[test]
+    fn every_cut_of_every_seed_parses() {
+        // Each prefix cuts inside some comment, literal, text block or escape.
+        let inputs =
+            SEEDS.iter().flat_map(|seed| (0..=seed.len()).map(|end| seed.as_bytes()[..end].to_vec())).collect();
+        parse_all(inputs, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn random_mutations_parse() {
+        let mut rng = Rng(0x6d75_7461_7465);
+        let inputs = (0..3000).map(|i| mutate(&mut rng, SEEDS[i % SEEDS.len()].as_bytes())).collect::<Vec<Vec<u8>>>();
+        parse_all(inputs, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn pathological_inputs_parse_in_linear_time() {
+        let size = 200_000;
+        let inputs: Vec<Vec<u8>> = [
+            "\\uuuuu".as_bytes(),
+            b"0e+0e-",
+            b"a<",
+            b"@a(",
+            b"{",
+            b"(",
+            b"class A<",
+            b"\"\\",
+            b"/*",
+            b"enum E { A, ",
+            b"record R(",
+            b"void main(",
+        ]
+        .iter()
+        .map(|unit| unit.iter().copied().cycle().take(size).collect())
+        .collect();
+        let started = Instant::now();
+        parse_all(inputs, Duration::from_secs(20));
+        assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
     }
 }
