@@ -38,13 +38,33 @@ pub struct SourceTree {
     pub warnings: Vec<String>,
 }
 
+/// Above this many files, reading and lexing them is spread over threads;
+/// for fewer, starting a thread pool would cost more than it saves.
+const PARALLEL_THRESHOLD: usize = 64;
+
 impl SourceTree {
     /// Scans `root`, following symlinks (loops are reported, not followed).
+    /// The walk is sequential (it is cheap, and keeps walkdir's loop
+    /// detection and sorted order); reading and lexing the files runs in
+    /// parallel for larger trees. Files and warnings come out in path order
+    /// either way.
     pub fn scan(root: &Path) -> SourceTree {
+        Self::scan_with(root, PARALLEL_THRESHOLD)
+    }
+
+    fn scan_with(root: &Path, parallel_threshold: usize) -> SourceTree {
+        use rayon::prelude::*;
+
         let listing = list_sources(root);
+        let read = |relative: &PathBuf| SourceFile::read(root, relative);
+        let results: Vec<std::io::Result<SourceFile>> = if listing.files.len() > parallel_threshold {
+            listing.files.par_iter().map(read).collect() // an indexed collect keeps the order
+        } else {
+            listing.files.iter().map(read).collect()
+        };
         let mut tree = SourceTree { root: root.to_path_buf(), files: Vec::new(), warnings: listing.warnings };
-        for relative in listing.files {
-            match SourceFile::read(root, &relative) {
+        for (relative, result) in listing.files.iter().zip(results) {
+            match result {
                 Ok(file) => tree.files.push(file),
                 Err(e) => tree.warnings.push(format!("skipping {}: {e}", relative.display())),
             }
@@ -326,6 +346,63 @@ mod tests {
         write(dir.path(), "Hello.java", "void main() {}\nclass Helper {}\n");
         let names: Vec<_> = SourceTree::scan(dir.path()).classes().into_iter().map(|c| c.name).collect();
         assert_eq!(names, ["Hello"]);
+    }
+
+    #[test]
+    fn parallel_scan_is_deterministic_and_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        // Enough files for the parallel path, in folders and names whose
+        // creation order is not their sorted order.
+        let mut expected = Vec::new();
+        for i in (0..150).rev() {
+            let folder = ["b", "a", "a/z", "c/d"][i % 4];
+            let package = folder.replace('/', ".");
+            let name = format!("C{:03}", (i * 37) % 150);
+            let main = if i % 3 == 0 { "public static void main(String[] a) {}" } else { "" };
+            write(
+                dir.path(),
+                &format!("{folder}/{name}.java"),
+                &format!("package {package}; class {name} {{ {main} }}"),
+            );
+            expected.push((format!("{folder}/{name}.java"), format!("{package}.{name}")));
+        }
+        write(dir.path(), "a/notes.txt", "class NotJava {}");
+        #[cfg(unix)]
+        {
+            // A loop is a warning; a link to a file is followed.
+            std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("a/z/loop")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("b/C000.java"), dir.path().join("b/Link.java")).unwrap();
+            expected.push(("b/Link.java".into(), "b.C000".into()));
+        }
+        expected.sort();
+        let expected_names: Vec<String> = expected.iter().map(|(_, name)| name.clone()).collect();
+        let sequential = SourceTree::scan_with(dir.path(), usize::MAX);
+        let names = |tree: &SourceTree| tree.classes().into_iter().map(|c| c.name).collect::<Vec<_>>();
+        let paths = |tree: &SourceTree| tree.files.iter().map(|f| f.relative.clone()).collect::<Vec<_>>();
+        let sorted_paths = {
+            let mut paths = paths(&sequential);
+            paths.sort();
+            paths
+        };
+        assert_eq!(paths(&sequential), sorted_paths, "walk order is path order");
+        assert_eq!(sequential.files.len(), expected.len());
+        #[cfg(unix)]
+        assert!(sequential.warnings.iter().any(|w| w.contains("symlink loop")), "{:?}", sequential.warnings);
+        for _ in 0..5 {
+            let parallel = SourceTree::scan_with(dir.path(), 0);
+            assert_eq!(paths(&parallel), paths(&sequential));
+            assert_eq!(names(&parallel), names(&sequential));
+            let decls = |tree: &SourceTree| tree.files.iter().map(|f| f.declarations.clone()).collect::<Vec<_>>();
+            assert_eq!(decls(&parallel), decls(&sequential));
+            assert_eq!(parallel.warnings, sequential.warnings);
+        }
+        let default = SourceTree::scan(dir.path());
+        assert_eq!(names(&default), names(&sequential));
+        let mut by_name = names(&default);
+        by_name.sort();
+        let mut wanted = expected_names;
+        wanted.sort();
+        assert_eq!(by_name, wanted);
     }
 
     #[test]
