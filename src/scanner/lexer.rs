@@ -39,6 +39,7 @@ pub fn translate_unicode_escapes(text: &str) -> String {
             }
             let hex: String = chars.iter().skip(j).take(4).collect();
             if hex.len() == 4
+                && hex.chars().all(|c| c.is_ascii_hexdigit())
                 && let Ok(code) = u32::from_str_radix(&hex, 16)
             {
                 // Surrogate pairs arrive as two escapes; join them when we can.
@@ -47,6 +48,8 @@ pub fn translate_unicode_escapes(text: &str) -> String {
                 if decoded.is_none() && (0xD800..0xDC00).contains(&code) {
                     let low: String = chars.iter().skip(end).take(6).collect();
                     if let Some(hex) = low.strip_prefix("\\u")
+                        && hex.len() == 4
+                        && hex.chars().all(|c| c.is_ascii_hexdigit())
                         && let Ok(low) = u32::from_str_radix(hex, 16)
                         && (0xDC00..0xE000).contains(&low)
                     {
@@ -99,11 +102,15 @@ pub fn tokenize(source: &str) -> Vec<Token> {
             i = skip_number(&chars, i);
             tokens.push(Token::Literal);
         } else if is_identifier_start(c) {
-            let start = i;
+            // javac leaves ignorable characters out of the name.
+            let mut name = String::new();
             while i < chars.len() && is_identifier_part(chars[i]) {
+                if !is_identifier_ignorable(chars[i]) {
+                    name.push(chars[i]);
+                }
                 i += 1;
             }
-            tokens.push(Token::Ident(chars[start..i].iter().collect()));
+            tokens.push(Token::Ident(name));
         } else if c == '.' && at(i + 1) == '.' && at(i + 2) == '.' {
             tokens.push(Token::Ellipsis);
             i += 3;
@@ -115,12 +122,57 @@ pub fn tokenize(source: &str) -> Vec<Token> {
     tokens
 }
 
+/// Java's operators, separators and whitespace are all ASCII, so outside
+/// comments and literals any other character of valid source belongs to an
+/// identifier: letters, but also currency symbols (`€`), connecting
+/// punctuation (`‿`) and combining marks. Unicode whitespace is still taken
+/// as whitespace, to be lenient with invalid source.
 fn is_identifier_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_' || c == '$'
+    c.is_ascii_alphabetic()
+        || c == '_'
+        || c == '$'
+        || (!c.is_ascii() && !c.is_whitespace() && !is_identifier_ignorable(c))
 }
 
 fn is_identifier_part(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$'
+    c.is_ascii_alphanumeric()
+        || c == '_'
+        || c == '$'
+        || is_identifier_ignorable(c)
+        || (!c.is_ascii() && !c.is_whitespace())
+}
+
+/// `Character.isIdentifierIgnorable`: C0/C1 controls that are not
+/// whitespace, and format characters (Unicode category Cf) such as the soft
+/// hyphen and zero-width joiner.
+fn is_identifier_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{8}'
+            | '\u{e}'..='\u{1b}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
 }
 
 /// Skips a string or char literal body; returns the index after the closing quote.
@@ -151,13 +203,17 @@ fn skip_text_block(chars: &[char], mut i: usize) -> usize {
 }
 
 /// Skips a numeric literal such as `0x1F`, `1_000L`, `3.5e-10f` or `.5`.
-fn skip_number(chars: &[char], mut i: usize) -> usize {
+/// An exponent's sign belongs to the literal after `e`/`E` in a decimal
+/// literal and after `p`/`P` in a hexadecimal one (where `E` is a digit, so
+/// `0x1E+2` is a sum).
+fn skip_number(chars: &[char], start: usize) -> usize {
+    let is_hex = chars[start] == '0' && matches!(chars.get(start + 1), Some('x' | 'X'));
+    let mut i = start;
     while i < chars.len() {
         let c = chars[i];
         let exponent_sign = (c == '+' || c == '-')
-            && i > 0
-            && matches!(chars[i - 1], 'e' | 'E' | 'p' | 'P')
-            && !is_hex_digit_context(chars, i - 1);
+            && i > start
+            && if is_hex { matches!(chars[i - 1], 'p' | 'P') } else { matches!(chars[i - 1], 'e' | 'E') };
         let decimal_point = c == '.' && chars.get(i + 1) != Some(&'.');
         if c.is_ascii_alphanumeric() || c == '_' || exponent_sign || decimal_point {
             i += 1;
@@ -166,19 +222,6 @@ fn skip_number(chars: &[char], mut i: usize) -> usize {
         }
     }
     i
-}
-
-/// In `0x1E+2`, the `E` is a hex digit and `+` is an operator; only a `p`
-/// exponent takes a sign in a hex literal.
-fn is_hex_digit_context(chars: &[char], e_index: usize) -> bool {
-    if matches!(chars[e_index], 'p' | 'P') {
-        return false;
-    }
-    let mut j = e_index;
-    while j > 0 && (chars[j - 1].is_ascii_alphanumeric() || chars[j - 1] == '_' || chars[j - 1] == '.') {
-        j -= 1;
-    }
-    matches!(chars.get(j..j + 2), Some(['0', 'x' | 'X']))
 }
 
 #[cfg(test)]
@@ -252,6 +295,24 @@ mod tests {
     #[test]
     fn non_ascii_identifiers() {
         assert_eq!(idents("class Über_数 {}"), ["class", "Über_数"]);
+    }
+
+    #[test]
+    fn java_identifier_characters_beyond_letters() {
+        // Currency symbols, connecting punctuation and combining marks are
+        // identifier characters in Java.
+        assert_eq!(idents("class Prix€ £x A‿B Cafe\u{301} x٣"), ["class", "Prix€", "£x", "A‿B", "Cafe\u{301}", "x٣"]);
+    }
+
+    #[test]
+    fn ignorable_characters_are_dropped_from_identifiers() {
+        // javac leaves them out of the name: `Ma\u00adin` declares `Main`.
+        assert_eq!(idents("Ma\u{ad}in Zw\u{200d}j Ct\u{1}l \\u0041\\u00ad\\u0042"), ["Main", "Zwj", "Ctl", "AB"]);
+    }
+
+    #[test]
+    fn malformed_unicode_escape_is_left_alone() {
+        assert_eq!(translate_unicode_escapes("\\u+041 \\u-7ff \\u12"), "\\u+041 \\u-7ff \\u12");
     }
 
     #[test]

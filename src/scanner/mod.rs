@@ -38,17 +38,42 @@ pub struct SourceTree {
     pub warnings: Vec<String>,
 }
 
+/// Above this many files, reading and lexing them is spread over threads;
+/// for fewer, starting a thread pool would cost more than it saves.
+const PARALLEL_THRESHOLD: usize = 64;
+
 impl SourceTree {
     /// Scans `root`, following symlinks (loops are reported, not followed).
+    /// The walk is sequential (it is cheap, and keeps walkdir's loop
+    /// detection and sorted order); reading and lexing the files runs in
+    /// parallel for larger trees. Files and warnings come out in path order
+    /// either way.
     pub fn scan(root: &Path) -> SourceTree {
-        SourceTree::from_listing(root, list_sources(root))
+        Self::from_listing_with(root, list_sources(root), PARALLEL_THRESHOLD)
     }
 
     /// Reads the files of a listing of `root`.
     pub fn from_listing(root: &Path, listing: SourceListing) -> SourceTree {
+        Self::from_listing_with(root, listing, PARALLEL_THRESHOLD)
+    }
+
+    #[cfg(test)]
+    fn scan_with(root: &Path, parallel_threshold: usize) -> SourceTree {
+        Self::from_listing_with(root, list_sources(root), parallel_threshold)
+    }
+
+    fn from_listing_with(root: &Path, listing: SourceListing, parallel_threshold: usize) -> SourceTree {
+        use rayon::prelude::*;
+
+        let read = |relative: &PathBuf| SourceFile::read(root, relative);
+        let results: Vec<std::io::Result<SourceFile>> = if listing.files.len() > parallel_threshold {
+            listing.files.par_iter().map(read).collect() // an indexed collect keeps the order
+        } else {
+            listing.files.iter().map(read).collect()
+        };
         let mut tree = SourceTree { root: root.to_path_buf(), files: Vec::new(), warnings: listing.warnings };
-        for relative in listing.files {
-            match SourceFile::read(root, &relative) {
+        for (relative, result) in listing.files.iter().zip(results) {
+            match result {
                 Ok(file) => tree.files.push(file),
                 Err(e) => tree.warnings.push(format!("skipping {}: {e}", relative.display())),
             }
@@ -115,7 +140,11 @@ impl SourceFile {
     }
 
     /// `Some((declared, expected))` when the package does not match the folder.
+    /// Never for a module declaration, which belongs to no package.
     pub fn package_mismatch(&self) -> Option<(Option<String>, Option<String>)> {
+        if self.declarations.is_module {
+            return None;
+        }
         let expected = self.expected_package();
         (self.declarations.package != expected).then(|| (self.declarations.package.clone(), expected))
     }
@@ -125,8 +154,12 @@ impl SourceFile {
     }
 
     /// The file's top-level classes, with the implicit class of a compact
-    /// source file first.
+    /// source file first. `module-info.java` and `package-info.java` have
+    /// none (their names are no class names).
     pub fn classes(&self) -> Vec<ClassInfo> {
+        if self.declarations.is_module || matches!(self.stem(), "module-info" | "package-info") {
+            return Vec::new();
+        }
         let qualify = |simple: &str| match &self.declarations.package {
             Some(package) => format!("{package}.{simple}"),
             None => simple.to_owned(),
@@ -295,6 +328,90 @@ mod tests {
         let tree = SourceTree::scan(dir.path());
         assert_eq!(tree.main_classes()[0].name, "Hello");
         assert_eq!(tree.main_classes()[0].main, Some(MainKind::Instance));
+    }
+
+    #[test]
+    fn module_and_package_info_are_not_classes() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "module-info.java", "module app { requires java.base; exports a; }");
+        write(dir.path(), "a/package-info.java", "/** Docs. */\n@Deprecated\npackage a;\n");
+        write(dir.path(), "a/A.java", "package a; public class A { public static void main(String[] x) {} }");
+        // A module declaration found elsewhere still has no package to check.
+        write(dir.path(), "b/module-info.java", "open module b { }");
+        let tree = SourceTree::scan(dir.path());
+        assert_eq!(tree.files.len(), 4, "still compiled, so still listed");
+        let names: Vec<_> = tree.classes().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["a.A"]);
+        for file in &tree.files {
+            assert_eq!(file.package_mismatch(), None, "{}", file.relative.display());
+        }
+        assert_eq!(tree.file(Path::new("a/A.java")).unwrap().primary_class().unwrap().name, "a.A");
+        assert_eq!(tree.file(Path::new("module-info.java")).unwrap().primary_class(), None);
+    }
+
+    #[test]
+    fn compact_file_lists_only_its_implicit_class() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "Hello.java", "void main() {}\nclass Helper {}\n");
+        let names: Vec<_> = SourceTree::scan(dir.path()).classes().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["Hello"]);
+    }
+
+    #[test]
+    fn parallel_scan_is_deterministic_and_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        // Enough files for the parallel path, in folders and names whose
+        // creation order is not their sorted order.
+        let mut expected = Vec::new();
+        for i in (0..150).rev() {
+            let folder = ["b", "a", "a/z", "c/d"][i % 4];
+            let package = folder.replace('/', ".");
+            let name = format!("C{:03}", (i * 37) % 150);
+            let main = if i % 3 == 0 { "public static void main(String[] a) {}" } else { "" };
+            write(
+                dir.path(),
+                &format!("{folder}/{name}.java"),
+                &format!("package {package}; class {name} {{ {main} }}"),
+            );
+            expected.push((format!("{folder}/{name}.java"), format!("{package}.{name}")));
+        }
+        write(dir.path(), "a/notes.txt", "class NotJava {}");
+        #[cfg(unix)]
+        {
+            // A loop is a warning; a link to a file is followed.
+            std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("a/z/loop")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("b/C000.java"), dir.path().join("b/Link.java")).unwrap();
+            expected.push(("b/Link.java".into(), "b.C000".into()));
+        }
+        expected.sort();
+        let expected_names: Vec<String> = expected.iter().map(|(_, name)| name.clone()).collect();
+        let sequential = SourceTree::scan_with(dir.path(), usize::MAX);
+        let names = |tree: &SourceTree| tree.classes().into_iter().map(|c| c.name).collect::<Vec<_>>();
+        let paths = |tree: &SourceTree| tree.files.iter().map(|f| f.relative.clone()).collect::<Vec<_>>();
+        let sorted_paths = {
+            let mut paths = paths(&sequential);
+            paths.sort();
+            paths
+        };
+        assert_eq!(paths(&sequential), sorted_paths, "walk order is path order");
+        assert_eq!(sequential.files.len(), expected.len());
+        #[cfg(unix)]
+        assert!(sequential.warnings.iter().any(|w| w.contains("symlink loop")), "{:?}", sequential.warnings);
+        for _ in 0..5 {
+            let parallel = SourceTree::scan_with(dir.path(), 0);
+            assert_eq!(paths(&parallel), paths(&sequential));
+            assert_eq!(names(&parallel), names(&sequential));
+            let decls = |tree: &SourceTree| tree.files.iter().map(|f| f.declarations.clone()).collect::<Vec<_>>();
+            assert_eq!(decls(&parallel), decls(&sequential));
+            assert_eq!(parallel.warnings, sequential.warnings);
+        }
+        let default = SourceTree::scan(dir.path());
+        assert_eq!(names(&default), names(&sequential));
+        let mut by_name = names(&default);
+        by_name.sort();
+        let mut wanted = expected_names;
+        wanted.sort();
+        assert_eq!(by_name, wanted);
     }
 
     #[test]
