@@ -14,7 +14,9 @@ fn main() {
         println!("cargo::rerun-if-changed=.git/HEAD");
         println!("cargo::rerun-if-changed=.git/refs/heads");
         let commit = Command::new("git").args(["rev-parse", "--short=9", "HEAD"]).output();
-        if let Ok(output) = commit && output.status.success() {
+        if let Ok(output) = commit
+            && output.status.success()
+        {
             println!("cargo::rustc-env=JBUILD_COMMIT={}", String::from_utf8_lossy(&output.stdout).trim());
         }
     }

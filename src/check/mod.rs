@@ -81,7 +81,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     let projects = find_projects(workspace, &options.paths)?;
     let mut checked = Vec::new();
     for ctx in projects {
-        let label = relative(&workspace.cwd, &ctx.project.root);
+        let label = project_label(&workspace.cwd, &ctx.project.root);
         let cases = cases::discover(&ctx).with_context(|| format!("project {label}"))?;
         cases::check_readable(&cases)?;
         let settings = &ctx.project.settings;
@@ -112,7 +112,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
              pass --run-as USER (or set `run-as` in jbuild.toml) to run them as another user",
         );
     }
-    let reporter = report::Reporter::new(options.format, workspace.status);
+    let reporter = report::Reporter::new(options.format, workspace.status, checked.len() == 1);
     let (mut reporter, ordered) = run_all(workspace, &checked, total, options, reporter);
 
     if let Some(path) = &options.junit {
@@ -171,10 +171,8 @@ fn run_all(
         let mut javac = Javac::warm(Some(workspace.cwd.clone())).capturing();
         let mut index = 0;
         for (p, project) in checked.iter().enumerate() {
-            let _ = prepared[p].set(Prepared {
-                compiled: compile_project(project, &mut javac),
-                setups: run_setups(project, options),
-            });
+            let _ = prepared[p]
+                .set(Prepared { compiled: compile_project(project, &mut javac), setups: run_setups(project, options) });
             for c in 0..project.cases.len() {
                 let _ = queue.send((index, p, c));
                 index += 1;
@@ -293,12 +291,7 @@ fn run_setups(project: &CheckProject, options: &CheckOptions) -> BTreeMap<String
     done
 }
 
-fn run_case(
-    project: &CheckProject,
-    case: &Case,
-    prepared: &Prepared,
-    options: &CheckOptions,
-) -> CaseResult {
+fn run_case(project: &CheckProject, case: &Case, prepared: &Prepared, options: &CheckOptions) -> CaseResult {
     let result = CaseResult {
         project: project.label.clone(),
         suite: case.suite.clone(),
@@ -397,7 +390,8 @@ fn judge(mut result: CaseResult, case: &Case, execution: Execution, options: &Ch
     } else if execution.out_of_memory && execution.code != Some(case.expected_code) {
         let memory = case.memory_mib.unwrap_or(options.memory_mib);
         (Verdict::MemoryLimit, format!("ran out of memory (limit {memory} MiB)"), tail(&stderr, 10))
-    } else if let (true, Some(message)) = (matches!(case.program, Program::Java { .. }), jvm_start_failure(&execution)) {
+    } else if let (true, Some(message)) = (matches!(case.program, Program::Java { .. }), jvm_start_failure(&execution))
+    {
         (Verdict::RuntimeError, "the JVM could not start (check --memory and --java-arg)".to_owned(), message)
     } else if execution.code != Some(case.expected_code) {
         let how = match (execution.code, execution.signal) {
@@ -458,6 +452,15 @@ fn tail(text: &str, lines: usize) -> String {
         out = format!("... ({start} earlier lines)\n{out}");
     }
     out
+}
+
+/// A project's name in reports: its path from where jbuild runs, or its
+/// folder name when that is where jbuild runs (never `.`).
+fn project_label(cwd: &std::path::Path, root: &std::path::Path) -> String {
+    match relative(cwd, root).as_str() {
+        "." => root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        relative => relative.to_owned(),
+    }
 }
 
 /// Parses `K/N` for `--shard`.

@@ -124,22 +124,20 @@ pub fn discover(start: &Path) -> Result<PathBuf> {
 /// Paths are compared normalised (`x/../src` is `src`) and with symlinks
 /// resolved as far as they exist.
 fn check_output_folder(root: &Path, src: &Path, classes: &Path, settings: &Settings) -> Result<()> {
-    let bad = |why: String| {
-        usage(format!("setting `classes` ({}): {why}", settings.classes.display()))
-    };
+    let bad = |why: String| usage(format!("setting `classes` ({}): {why}", settings.classes.display()));
     let (real_root, real_src, real_classes) = (real_path(root), real_path(src), real_path(classes));
-    if real_classes == real_src {
-        return Err(bad(format!("the output folder is the source folder {}", src.display())));
-    }
-    if real_src.starts_with(&real_classes) {
-        return Err(bad(format!("the output folder contains the source folder {}", src.display())));
-    }
     if !settings.classes.is_absolute() && !real_classes.starts_with(&real_root) {
         return Err(bad(format!(
             "{} is outside the project {}; give an absolute path to write class files elsewhere",
             classes.display(),
             root.display()
         )));
+    }
+    if real_classes == real_src {
+        return Err(bad(format!("the output folder is the source folder {}", src.display())));
+    }
+    if real_src.starts_with(&real_classes) {
+        return Err(bad(format!("the output folder contains the source folder {}", src.display())));
     }
     if !settings.src.is_absolute() && !real_src.starts_with(&real_root) {
         return Err(usage(format!(

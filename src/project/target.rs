@@ -139,4 +139,3 @@ fn only_main_class(project: &Project) -> Result<ClassInfo> {
         ))),
     }
 }
-

@@ -73,7 +73,8 @@ impl RunAs {
     /// its uid, primary group and home folder.
     pub fn lookup(user: &str) -> Result<(RunAs, PathBuf)> {
         use std::ffi::{CStr, CString};
-        let name = CString::new(user).map_err(|_| crate::error::usage(format!("--run-as {user:?}: not a user name")))?;
+        let name =
+            CString::new(user).map_err(|_| crate::error::usage(format!("--run-as {user:?}: not a user name")))?;
         // SAFETY: passwd is plain data; getpwnam_r/getpwuid_r fill it and
         // point its strings into `buffer`, which outlives their use here.
         let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
@@ -553,8 +554,11 @@ pub fn set_dumpable(dumpable: bool) {
 /// Kills and reaps every child of jbuild that jbuild did not start itself:
 /// orphans re-parented to it (see [`become_subreaper`]). Returns how many.
 pub fn kill_orphans() -> usize {
+    kill_orphans_locked(&registry())
+}
+
+fn kill_orphans_locked(registry: &Registry) -> usize {
     let me = std::process::id();
-    let registry = registry();
     let mut killed = 0;
     for pid in children_of(me) {
         if registry.children.contains_key(&pid) {
@@ -615,6 +619,8 @@ impl Drop for AbortOnSignal {
 }
 
 fn abort(signal: libc::c_int) -> ! {
+    // The registry stays locked until jbuild exits: a runner thread that
+    // sees its child die now blocks instead of reporting a result.
     let mut registry = registry();
     let mut interrupted = Vec::new();
     for (pid, child) in &registry.children {
@@ -627,15 +633,15 @@ fn abort(signal: libc::c_int) -> ! {
         }
         interrupted.extend(child.label.clone());
     }
-    for (pid, _) in std::mem::take(&mut registry.children) {
+    for pid in registry.children.keys() {
         // SAFETY: reaping the children just killed.
-        unsafe { libc::waitpid(pid as libc::pid_t, std::ptr::null_mut(), 0) };
+        unsafe { libc::waitpid(*pid as libc::pid_t, std::ptr::null_mut(), 0) };
     }
+    registry.children.clear();
     for dir in std::mem::take(&mut registry.scratch) {
         let _ = std::fs::remove_dir_all(dir);
     }
-    drop(registry);
-    kill_orphans();
+    kill_orphans_locked(&registry);
     let name = match signal {
         libc::SIGINT => "SIGINT",
         libc::SIGTERM => "SIGTERM",

@@ -240,7 +240,7 @@ fn github_annotations_are_escaped_and_program_output_cannot_inject_commands() {
     p.write("tests/evil.Inject/case.out", "fine\n");
     let summary = p.path("summary.md");
     let out = p.jbuild(&["check"]).env("GITHUB_ACTIONS", "true").env("GITHUB_STEP_SUMMARY", &summary).run();
-    out.code(1).stdout_has("::group::.");
+    out.code(1).stdout_has("::group::project");
     // The program's line is only printed between stop-commands markers.
     let stop = out.stdout.lines().find_map(|l| l.strip_prefix("::stop-commands::")).expect("stop-commands").to_owned();
     let guarded = out.stdout.split(&format!("::stop-commands::{stop}")).nth(1).unwrap();
@@ -250,7 +250,7 @@ fn github_annotations_are_escaped_and_program_output_cannot_inject_commands() {
     assert!(annotation.contains("title=evil.Inject/case%3A wrong output::"), "{annotation}");
     assert!(annotation.contains("%0A+::error::pwned%0A+100%25"), "{annotation}");
     let table = std::fs::read_to_string(&summary).unwrap();
-    assert!(table.contains("| ❌ | . | evil.Inject/case | wrong output |"), "{table}");
+    assert!(table.contains("| ❌ | project | evil.Inject/case | wrong output |"), "{table}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod errors;
 mod freshness;
 mod record_safety;
 mod run;
+mod safety;
 mod scanner_diff;
 mod settings;
 mod support;

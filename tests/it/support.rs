@@ -161,7 +161,7 @@ impl Jbuild {
 
     /// Runs jbuild through `setpriv` as the unprivileged `nobody` (the test
     /// runs as root), to test what an ordinary user's jbuild can do.
-    pub fn as_nobody(mut self) -> Jbuild {
+    pub fn run_as_nobody(mut self) -> Jbuild {
         let mut command = Command::new("setpriv");
         command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
         command.arg(self.command.get_program()).args(self.command.get_args());

@@ -64,10 +64,9 @@ pub fn cases(root: &Path, tests: &Path, default_main: &mut dyn FnMut() -> Result
         let expected_code = match files.get("code") {
             Some(path) => {
                 let text = super::read_case_file(path)?;
-                text.trim()
-                    .parse::<u8>()
-                    .map(i32::from)
-                    .map_err(|_| usage(format!("{}: {:?} is not an exit code (0 to 255)", path.display(), text.trim())))?
+                text.trim().parse::<u8>().map(i32::from).map_err(|_| {
+                    usage(format!("{}: {:?} is not an exit code (0 to 255)", path.display(), text.trim()))
+                })?
             }
             None => 0,
         };

@@ -17,14 +17,15 @@ use crate::term::{BAD, GOOD, Status};
 pub struct Reporter {
     format: Format,
     status: Status,
+    single_project: bool,
     /// The project whose GitHub `::group::` is open.
     group: Option<String>,
     stop_token: String,
 }
 
 impl Reporter {
-    pub fn new(format: Format, status: Status) -> Reporter {
-        Reporter { format, status, group: None, stop_token: github::stop_token() }
+    pub fn new(format: Format, status: Status, single_project: bool) -> Reporter {
+        Reporter { format, status, single_project, group: None, stop_token: github::stop_token() }
     }
 
     /// Shows one finished case (in order).
@@ -42,7 +43,8 @@ impl Reporter {
         }
         let style = if result.verdict.passed() { GOOD } else { BAD };
         let label = self.status.paint_stdout(style, &format!("{:<8}", result.verdict.label()));
-        let project = if result.project != "." { format!("{}: ", result.project) } else { String::new() };
+        // One project: its cases need no prefix.
+        let project = if self.single_project { String::new() } else { format!("{}: ", result.project) };
         let _ = writeln!(out, "{label} {:>6.2}s  {project}{}", result.time.as_secs_f64(), result.name);
         if result.verdict.passed() {
             return;
