@@ -149,13 +149,13 @@ pub struct CheckArgs {
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Wall-clock limit per case, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
-    pub timeout: f64,
+    /// Wall-clock limit per case, in seconds [default: the case's own, else 10]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub timeout: Option<f64>,
 
-    /// Heap limit per case (-Xmx), in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 256)]
-    pub memory: u64,
+    /// Heap limit per case (-Xmx), in MiB [default: the case's own, else 256]
+    #[arg(long, value_name = "MIB", allow_negative_numbers = true)]
+    pub memory: Option<i64>,
 
     /// Limit on stdout+stderr per case, e.g. 1MiB, 512KiB.
     #[arg(long, value_name = "SIZE", default_value = "1MiB")]

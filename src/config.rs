@@ -104,12 +104,18 @@ fn overrides(flags: SettingsArgs) -> SettingsOverrides {
 /// Validates `jbuild check` flags.
 fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions> {
     let bad = |flag: &str, e: anyhow::Error| usage(format!("{flag}: {e:#}"));
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(usage(format!("--timeout {}: must be a positive number of seconds", args.timeout)));
-    }
-    if args.memory == 0 {
-        return Err(usage("--memory: must be a positive number of MiB"));
-    }
+    let timeout = match args.timeout {
+        Some(secs) if secs > 0.0 && secs <= 86_400.0 => Some(std::time::Duration::from_secs_f64(secs)),
+        Some(secs) => {
+            return Err(usage(format!("--timeout {secs}: must be a number of seconds above 0, at most a day")));
+        }
+        None => None,
+    };
+    let memory_mib = match args.memory {
+        Some(mib) if mib > 0 => Some(mib as u64),
+        Some(mib) => return Err(usage(format!("--memory {mib}: must be a positive number of MiB"))),
+        None => None,
+    };
     if args.jobs == Some(0) {
         return Err(usage("--jobs: must be at least 1"));
     }
@@ -123,8 +129,8 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
     Ok(CheckOptions {
         paths: args.paths.clone(),
         jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
-        timeout: std::time::Duration::from_secs_f64(args.timeout),
-        memory_mib: args.memory,
+        timeout,
+        memory_mib,
         output_limit: crate::check::parse_size(&args.output_limit).map_err(|e| bad("--output-limit", e))?,
         compare: args.compare.as_deref().map(str::parse).transpose().map_err(|e| bad("--compare", e))?,
         junit: args.junit.clone(),

@@ -14,6 +14,9 @@ pub enum Verdict {
     MemoryLimit,
     OutputLimit,
     CompileError,
+    /// The project or case is misconfigured (a bad jbuild.toml, a stray
+    /// `.in`, no main class): nothing ran.
+    ConfigError,
 }
 
 impl Verdict {
@@ -31,6 +34,7 @@ impl Verdict {
             Verdict::MemoryLimit => "MEMORY",
             Verdict::OutputLimit => "OUTPUT",
             Verdict::CompileError => "COMPILE",
+            Verdict::ConfigError => "CONFIG",
         }
     }
 
@@ -44,6 +48,7 @@ impl Verdict {
             Verdict::MemoryLimit => "memory limit exceeded",
             Verdict::OutputLimit => "output limit exceeded",
             Verdict::CompileError => "compile error",
+            Verdict::ConfigError => "configuration error",
         }
     }
 }
@@ -74,4 +79,43 @@ pub struct CaseResult {
 
 fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_f64((duration.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+impl CaseResult {
+    /// A result not yet run: a pass until told otherwise.
+    pub fn new(
+        project: &str,
+        suite: &str,
+        name: &str,
+        file: String,
+        line: Option<usize>,
+        points: Option<f64>,
+    ) -> CaseResult {
+        CaseResult {
+            project: project.to_owned(),
+            suite: suite.to_owned(),
+            name: name.to_owned(),
+            verdict: Verdict::Pass,
+            message: String::new(),
+            details: String::new(),
+            time: Duration::ZERO,
+            cpu_time: Duration::ZERO,
+            stdout: String::new(),
+            stderr: String::new(),
+            file,
+            line,
+            points,
+        }
+    }
+
+    /// Records what the program did and the verdict on it.
+    pub fn record(&mut self, execution: &super::runner::Execution, verdict: Verdict, message: String, details: String) {
+        self.time = execution.wall;
+        self.cpu_time = execution.cpu;
+        self.stdout = String::from_utf8_lossy(&execution.stdout).into_owned();
+        self.stderr = String::from_utf8_lossy(&execution.stderr).into_owned();
+        self.verdict = verdict;
+        self.message = message;
+        self.details = details;
+    }
 }

@@ -37,7 +37,11 @@ impl Project {
         };
         let root = std::path::absolute(&root).with_context(|| format!("resolving {}", root.display()))?;
         let file = SettingsFile::load(&root)?;
-        let settings = Settings::merge(file, flags, &root.join(SETTINGS_FILE))?;
+        // The source folder is `src/`, or the project folder itself when
+        // there is no `src/` (Java files at the top, as Classroom's
+        // exercises have them).
+        let default_src = if root.join("src").is_dir() { "src" } else { "." };
+        let settings = Settings::merge(file, flags, &root.join(SETTINGS_FILE), Path::new(default_src))?;
         let src = normalize(&root.join(&settings.src));
         if !src.is_dir() {
             return Err(usage(format!(
@@ -68,6 +72,11 @@ impl Project {
         let mut listing = list_sources(&self.src);
         if let Ok(inside) = self.classes.strip_prefix(&self.src) {
             listing.files.retain(|file| !file.starts_with(inside));
+        }
+        if self.src == self.root {
+            // The project folder as source folder: `.git/`, `.github/` and
+            // the like hold no sources.
+            listing.files.retain(|file| !file.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
         }
         listing
     }
@@ -108,15 +117,38 @@ pub fn discover(start: &Path) -> Result<PathBuf> {
         {
             return Ok(parent.to_path_buf());
         }
-        if dir.join("src").is_dir() {
+        if dir.join("src").is_dir() || has_classroom_tests(dir) {
             return Ok(dir.to_path_buf());
         }
     }
+    // Nothing marks a project above: Java files right here make one.
+    if has_java_files(&start) {
+        return Ok(start);
+    }
     Err(usage(format!(
-        "no Java project found at {} or above it: jbuild looks for a folder with {SETTINGS_FILE} or a src/ folder \
-         (run from the project, its src/ or classes/, or pass --project DIR)",
+        "no Java project found at {} or above it: jbuild looks for a folder with {SETTINGS_FILE}, a src/ folder, \
+         GitHub Classroom tests (.github/classroom/autograding.json, .github/workflows/classroom.yml) \
+         or .java files (run from the project, its src/ or classes/, or pass -C DIR)",
         start.display()
     )))
+}
+
+/// Files that make a folder a GitHub Classroom assignment.
+pub const CLASSROOM_FILES: [&str; 2] = [".github/classroom/autograding.json", ".github/workflows/classroom.yml"];
+
+/// Whether `dir` holds GitHub Classroom tests.
+pub fn has_classroom_tests(dir: &Path) -> bool {
+    CLASSROOM_FILES.iter().any(|file| dir.join(file).is_file())
+}
+
+/// Whether `dir` itself (not below it) holds `.java` files.
+pub fn has_java_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            e.path().extension().is_some_and(|x| x == "java")
+                && e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink())
+        })
+    })
 }
 
 /// jbuild deletes stale class files under the output folder and writes
@@ -184,9 +216,14 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Whether `dir` is a project root: it has `jbuild.toml` or a `src/` folder.
+/// Whether `dir` is a project root: it has `jbuild.toml`, a `src/` folder,
+/// GitHub Classroom tests, or `.java` files of its own beside a `tests/`
+/// or `test/` folder (a package folder alone is not a project).
 pub fn is_project_dir(dir: &Path) -> bool {
-    dir.join(SETTINGS_FILE).is_file() || dir.join("src").is_dir()
+    dir.join(SETTINGS_FILE).is_file()
+        || dir.join("src").is_dir()
+        || has_classroom_tests(dir)
+        || ((dir.join("tests").is_dir() || dir.join("test").is_dir()) && has_java_files(dir))
 }
 
 /// Project folders below `dir`, not looking inside a project once found,

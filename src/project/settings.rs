@@ -101,12 +101,18 @@ impl SettingsFile {
 
 impl Settings {
     /// Merges `file` with `flags` and checks every value, naming the key at fault.
-    pub fn merge(file: SettingsFile, flags: &SettingsOverrides, file_path: &Path) -> Result<Settings> {
+    /// `default_src` is the source folder when neither names one.
+    pub fn merge(
+        file: SettingsFile,
+        flags: &SettingsOverrides,
+        file_path: &Path,
+        default_src: &Path,
+    ) -> Result<Settings> {
         let pick_vec = |flag: &Vec<String>, file: Option<Vec<String>>| {
             if flag.is_empty() { file.unwrap_or_default() } else { flag.clone() }
         };
         let settings = Settings {
-            src: flags.src.clone().or(file.src).unwrap_or_else(|| PathBuf::from("src")),
+            src: flags.src.clone().or(file.src).unwrap_or_else(|| default_src.to_path_buf()),
             classes: flags.classes.clone().or(file.classes).unwrap_or_else(|| PathBuf::from("classes")),
             lib: flags.lib.clone().or(file.lib),
             release: flags.release.or(file.release),

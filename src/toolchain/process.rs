@@ -749,8 +749,23 @@ mod tests {
         assert!(registry().children.contains_key(&pid));
         drop(child);
         assert!(!registry().children.contains_key(&pid));
-        // SAFETY: probing a process group with signal 0.
-        let alive = unsafe { libc::kill(-(pid as libc::pid_t), 0) } == 0;
-        assert!(!alive, "the background sleep of the group was killed too");
+        // Killed processes may linger as zombies until reaped: look for
+        // live members of the group.
+        let live_members = || {
+            std::fs::read_dir("/proc")
+                .unwrap()
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|p| {
+                    let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+                    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, r)| r).split_whitespace().collect();
+                    fields.first() != Some(&"Z") && fields.get(2) == Some(&pid.to_string().as_str())
+                })
+                .count()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while live_members() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(live_members(), 0, "the background sleep of the group was killed too");
     }
 }

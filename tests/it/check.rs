@@ -324,9 +324,9 @@ fn github_classroom_autograding_json() {
         ".github/classroom/autograding.json",
         r#"{
   "tests": [
-    {"name": "compiles and prints", "setup": "echo set >> setup.log", "run": "cd classes && java sample01.Main", "input": "", "output": "Number is", "comparison": "included", "timeout": 1, "points": 1},
-    {"name": "exact", "setup": "echo set >> setup.log", "run": "cd classes && java sample01.Main", "input": "", "output": "Number is 10.", "comparison": "exact", "timeout": 1, "points": 2},
-    {"name": "regex", "setup": "echo set >> setup.log", "run": "cd classes && java sample01.Main", "output": "^Number is [0-9]+\\.$", "comparison": "regex", "timeout": 1, "points": 3},
+    {"name": "compiles and prints", "setup": "echo set >> setup.log", "run": "javac -d out -sourcepath src src/sample01/Main.java && java -cp out sample01.Main", "input": "", "output": "Number is", "comparison": "included", "timeout": 1, "points": 1},
+    {"name": "exact", "setup": "echo set >> setup.log", "run": "java -cp out sample01.Main", "input": "", "output": "Number is 10.", "comparison": "exact", "timeout": 1, "points": 2},
+    {"name": "regex", "setup": "echo set >> setup.log", "run": "java -cp out sample01.Main", "output": "^Number is [0-9]+\\.$", "comparison": "regex", "timeout": 1, "points": 3},
     {"name": "stdin echo", "run": "cat", "input": "hello\nworld", "output": "hello\nworld", "comparison": "exact", "timeout": 1, "points": 4},
     {"name": "wrong", "run": "echo nope", "output": "yes", "comparison": "exact", "timeout": 1}
   ]
@@ -335,7 +335,8 @@ fn github_classroom_autograding_json() {
     let out = p.jbuild(&["check"]).run();
     out.code(1).stdout_has("PASS").stdout_has("compiles and prints").stdout_has("wrong").stdout_has("points: 10/10");
     assert_eq!(last_line(&out.stdout), "4 passed, 1 failed");
-    assert_eq!(p.read("setup.log"), "set\n", "one distinct setup runs once");
+    assert_eq!(p.read("setup.log"), "set\nset\nset\n", "setup runs before each test that has one");
+    assert!(!p.exists("classes"), "a project with only Classroom tests gets no output folder from jbuild");
 }
 
 #[test]

@@ -75,7 +75,7 @@ fn no_project_found_says_what_was_looked_for() {
         .run()
         .code(2)
         .stderr_has("no Java project found at ")
-        .stderr_has("jbuild looks for a folder with jbuild.toml or a src/ folder");
+        .stderr_has("jbuild looks for a folder with jbuild.toml, a src/ folder, GitHub Classroom tests");
 }
 
 #[test]

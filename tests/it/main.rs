@@ -3,6 +3,7 @@
 //! `jbuild` binary on a temp copy of a fixture with the real javac and java.
 
 mod check;
+mod classroom;
 mod compile;
 mod daemon;
 mod errors;

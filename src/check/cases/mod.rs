@@ -1,6 +1,7 @@
 //! Finding a project's check cases: `tests/`, the online-judge-tools
 //! `test/` layout, `[[check]]` tables in `jbuild.toml`, and GitHub
-//! Classroom's `.github/classroom/autograding.json`, in that order.
+//! Classroom's `.github/classroom/autograding.json` and
+//! `.github/workflows/classroom.yml`, in that order.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,18 +14,22 @@ use crate::error::usage;
 use crate::project::settings::SETTINGS_FILE;
 use crate::scanner::SourceTree;
 
-mod autograding;
+pub mod autograding;
 mod oj;
 mod table;
 mod tests_dir;
+pub mod workflow;
+
+use super::classroom::ClassroomTest;
 
 /// What a case runs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Program {
     /// `java -cp classes CLASS ARGS`.
     Java { class: String, args: Vec<String> },
-    /// A shell command from an autograding.json, run with `sh -c` from the project root.
-    Shell { command: String },
+    /// A GitHub Classroom test: shell commands run from the project root,
+    /// graded by Classroom's rules.
+    Classroom(ClassroomTest),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,8 +154,6 @@ pub struct Case {
     pub timeout: Option<Duration>,
     pub memory_mib: Option<u64>,
     pub points: Option<f64>,
-    /// A shell command to run once before this case (autograding `setup`).
-    pub setup: Option<String>,
 }
 
 impl Case {
@@ -177,37 +180,89 @@ impl Case {
             timeout: None,
             memory_mib: None,
             points: None,
-            setup: None,
         }
+    }
+
+    /// A GitHub Classroom test, defined in `origin`.
+    pub(super) fn classroom(
+        name: &str,
+        suite: &str,
+        origin: &Path,
+        line: Option<usize>,
+        test: ClassroomTest,
+        points: Option<f64>,
+    ) -> Case {
+        Case {
+            name: escape_name(std::ffi::OsStr::new(name)),
+            suite: suite.to_owned(),
+            origin: origin.to_path_buf(),
+            line,
+            program: Program::Classroom(test),
+            stdin: None,
+            expected: Text::Inline(String::new()),
+            expected_code: 0,
+            compare: None,
+            timeout: None,
+            memory_mib: None,
+            points,
+        }
+    }
+
+    pub fn is_classroom(&self) -> bool {
+        matches!(self.program, Program::Classroom(_))
     }
 }
 
+/// A project's cases, and what is worth saying about them once.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub cases: Vec<Case>,
+    pub notes: Vec<String>,
+}
+
 /// Every case of a project, in a stable order.
-pub fn discover(ctx: &Context) -> Result<Vec<Case>> {
+pub fn discover(ctx: &Context) -> Result<Discovered> {
     let root = &ctx.project.root;
     let mut tree: Option<SourceTree> = None;
     let mut default_main = || -> Result<String> {
         let tree = tree.get_or_insert_with(|| ctx.project.scan());
         default_main_class(ctx, tree)
     };
-    let mut cases = Vec::new();
+    let mut found = Discovered::default();
     let tests = root.join("tests");
     if tests.is_dir() {
-        cases.extend(tests_dir::cases(root, &tests, &mut default_main)?);
+        found.cases.extend(tests_dir::cases(root, &tests, &mut default_main)?);
     }
     let oj = root.join("test");
     if oj.is_dir() {
-        cases.extend(oj::cases(root, &oj, &mut default_main)?);
+        found.cases.extend(oj::cases(root, &oj, &mut default_main)?);
     }
     for (index, table) in ctx.project.settings.checks.iter().enumerate() {
-        cases.push(table::case(ctx, index, table, &mut default_main)?);
+        found.cases.push(table::case(ctx, index, table, &mut default_main)?);
     }
-    let autograding = root.join(".github/classroom/autograding.json");
+    let autograding = root.join(autograding::PATH);
+    let mut formats = Vec::new();
     if autograding.exists() {
         inside_project(root, &autograding)?;
-        cases.extend(autograding::cases(&autograding)?);
+        found.cases.extend(autograding::cases(&autograding)?);
+        formats.push(autograding::PATH);
     }
-    Ok(cases)
+    let classroom_yml = root.join(workflow::PATH);
+    if classroom_yml.exists() {
+        inside_project(root, &classroom_yml)?;
+        let workflow = workflow::cases(&classroom_yml)?;
+        if !workflow.cases.is_empty() {
+            formats.push(workflow::PATH);
+        }
+        found.cases.extend(workflow.cases);
+        for step in workflow.skipped {
+            found.notes.push(format!("skipped test {step}: jbuild runs only the io- and command-grader steps"));
+        }
+    }
+    if formats.len() == 2 {
+        found.notes.push(format!("running the GitHub Classroom tests of both {} and {}", formats[0], formats[1]));
+    }
+    Ok(found)
 }
 
 /// The class that files directly in `tests/` (and `test/`, and tables

@@ -1,0 +1,229 @@
+//! Running everything, as a pipeline: this thread compiles one project
+//! after another (through one warm worker) and hands its work to the
+//! runners as soon as it is compiled, so cases run while later projects
+//! compile. A reporter thread prints results in a stable order as they come.
+//!
+//! A project's Classroom tests are one unit of work, run one after another
+//! in file order; Java cases are a unit each and run in parallel.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock, mpsc};
+
+use super::cases::{Case, Program};
+use super::classroom::{self, Overrides};
+use super::report::Reporter;
+use super::verdict::{CaseResult, Verdict};
+use super::{CheckOptions, CheckProject, Entry, java_case};
+use crate::build::{CompileFailed, Request, build};
+use crate::context::Workspace;
+use crate::project::target::resolve_class;
+use crate::term::relative;
+use crate::toolchain::javac::Javac;
+
+/// What compiling a project gave: `Ok` or the verdict message and details
+/// for all its Java cases.
+type Compiled = std::result::Result<(), (String, String)>;
+
+/// One piece of work for a runner thread, with the result index of each
+/// case it reports.
+enum Unit {
+    Failed { entry: usize, index: usize },
+    Case { entry: usize, case: usize, index: usize },
+    Sequence { entry: usize, cases: Vec<(usize, usize)> },
+}
+
+pub fn run_all(
+    workspace: &Workspace,
+    entries: &[Entry],
+    options: &CheckOptions,
+    mut reporter: Reporter,
+) -> (Reporter, Vec<CaseResult>) {
+    let (units, total) = plan(entries);
+    let compiled: Vec<OnceLock<Compiled>> = entries.iter().map(|_| OnceLock::new()).collect();
+    let (queue, work) = mpsc::channel::<Unit>();
+    let work = Mutex::new(work);
+    let (done, results) = mpsc::channel::<(usize, CaseResult)>();
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1).min(units.iter().map(Vec::len).sum::<usize>().max(1)) {
+            let done = done.clone();
+            let (work, compiled) = (&work, &compiled);
+            scope.spawn(move || {
+                loop {
+                    let next = work.lock().expect("work queue lock").recv();
+                    let Ok(unit) = next else { break };
+                    for (index, result) in run_unit(entries, compiled, &unit, options) {
+                        if done.send((index, result)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+        drop(done);
+        let printer = scope.spawn(move || {
+            let mut pending = BTreeMap::new();
+            let mut ordered = Vec::with_capacity(total);
+            for (index, result) in results {
+                pending.insert(index, result);
+                while let Some(result) = pending.remove(&ordered.len()) {
+                    reporter.case(&result);
+                    ordered.push(result);
+                }
+            }
+            (reporter, ordered)
+        });
+        let mut javac = Javac::warm(Some(workspace.cwd.clone())).capturing();
+        for ((entry, project_units), compiled) in entries.iter().zip(units).zip(&compiled) {
+            if let Entry::Project(project) = entry {
+                let _ = compiled.set(compile_project(project, &mut javac));
+            }
+            for unit in project_units {
+                let _ = queue.send(unit);
+            }
+        }
+        drop(queue);
+        printer.join().expect("the reporter thread panicked")
+    })
+}
+
+/// The units of work of each entry, and how many results they give.
+fn plan(entries: &[Entry]) -> (Vec<Vec<Unit>>, usize) {
+    let mut index = 0;
+    let mut next = || {
+        index += 1;
+        index - 1
+    };
+    let mut plan = Vec::new();
+    for (e, entry) in entries.iter().enumerate() {
+        let mut units = Vec::new();
+        match entry {
+            Entry::Failed { .. } => units.push(Unit::Failed { entry: e, index: next() }),
+            Entry::Project(project) => {
+                let mut sequence = Vec::new();
+                for (c, case) in project.cases.iter().enumerate() {
+                    if case.is_classroom() {
+                        sequence.push((c, next()));
+                    } else {
+                        units.push(Unit::Case { entry: e, case: c, index: next() });
+                    }
+                }
+                if !sequence.is_empty() {
+                    // Long sequential work first, so it overlaps the rest.
+                    units.insert(0, Unit::Sequence { entry: e, cases: sequence });
+                }
+            }
+        }
+        plan.push(units);
+    }
+    (plan, index)
+}
+
+fn run_unit(
+    entries: &[Entry],
+    compiled: &[OnceLock<Compiled>],
+    unit: &Unit,
+    options: &CheckOptions,
+) -> Vec<(usize, CaseResult)> {
+    match unit {
+        Unit::Failed { entry, index } => {
+            let Entry::Failed { label, file, message } = &entries[*entry] else {
+                unreachable!("planned from a failure")
+            };
+            let mut result = CaseResult::new(label, "project", label, file.clone(), None, None);
+            result.verdict = Verdict::ConfigError;
+            result.message = message.clone();
+            vec![(*index, result)]
+        }
+        Unit::Case { entry, case, index } => {
+            let Entry::Project(project) = &entries[*entry] else { unreachable!("planned from a project") };
+            let compiled = compiled[*entry].get().expect("compiled before queued");
+            vec![(*index, run_java_case(project, &project.cases[*case], compiled, options))]
+        }
+        Unit::Sequence { entry, cases } => {
+            let Entry::Project(project) = &entries[*entry] else { unreachable!("planned from a project") };
+            let mut memo = classroom::SetupMemo::default();
+            cases
+                .iter()
+                .map(|(c, index)| (*index, run_classroom_test(project, &project.cases[*c], options, &mut memo)))
+                .collect()
+        }
+    }
+}
+
+fn base_result(project: &CheckProject, case: &Case) -> CaseResult {
+    CaseResult::new(
+        &project.label,
+        &case.suite,
+        &case.name,
+        relative(&project.ctx.cwd, &case.origin),
+        case.line,
+        case.points,
+    )
+}
+
+fn run_java_case(project: &CheckProject, case: &Case, compiled: &Compiled, options: &CheckOptions) -> CaseResult {
+    let mut result = base_result(project, case);
+    let Program::Java { class, args } = &case.program else { unreachable!("a Java case") };
+    if let Err((message, diagnostics)) = compiled {
+        result.verdict = Verdict::CompileError;
+        result.message = message.clone();
+        result.details = diagnostics.clone();
+        return result;
+    }
+    match java_case::execute_case(project, case, class, args, options) {
+        Ok(execution) => {
+            let (verdict, message, details) = java_case::judge(case, &execution, options);
+            result.record(&execution, verdict, message, details);
+        }
+        Err(e) => {
+            result.verdict = Verdict::RuntimeError;
+            result.message = format!("{e:#}");
+        }
+    }
+    result
+}
+
+fn run_classroom_test(
+    project: &CheckProject,
+    case: &Case,
+    options: &CheckOptions,
+    memo: &mut classroom::SetupMemo,
+) -> CaseResult {
+    let mut result = base_result(project, case);
+    let Program::Classroom(test) = &case.program else { unreachable!("a Classroom test") };
+    let flags =
+        Overrides { timeout: options.timeout, compare: options.compare.as_ref(), output_limit: options.output_limit };
+    let label = format!("{}: {}", project.label, case.name);
+    let outcome = classroom::run(test, &project.ctx.project.root, &project.sandbox, &label, &flags, memo);
+    result.record(&outcome.execution, outcome.verdict, outcome.message, outcome.details);
+    if outcome.drop_points {
+        result.points = None;
+    }
+    result
+}
+
+/// Compiles the classes a project's Java cases run, once, through the
+/// shared warm worker. Projects with only Classroom tests compile nothing
+/// (those compile and run Java themselves) and get no output folder.
+fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
+    let mut files = Vec::new();
+    for case in &project.cases {
+        if let Program::Java { class, .. } = &case.program {
+            match resolve_class(&project.ctx.project, class) {
+                Ok(file) if !files.contains(&file) => files.push(file),
+                Ok(_) => {}
+                Err(e) => return Err((format!("{e:#}"), String::new())),
+            }
+        }
+    }
+    if files.is_empty() {
+        return Ok(());
+    }
+    match build(&project.ctx, &Request::Files(files), javac) {
+        Ok(_) => Ok(()),
+        Err(e) => match e.downcast_ref::<CompileFailed>() {
+            Some(failed) => Err((failed.to_string(), String::from_utf8_lossy(&failed.diagnostics).into_owned())),
+            None => Err((format!("{e:#}"), String::new())),
+        },
+    }
+}
