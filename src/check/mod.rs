@@ -194,7 +194,7 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize)> {
     let parsed = text.split_once('/').and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
     match parsed {
         Some((k, n)) if n >= 1 && (1..=n).contains(&k) => Ok((k, n)),
-        _ => bail!("--shard {text:?}: expected K/N with 1 <= K <= N, e.g. 2/4"),
+        _ => bail!("expected K/N with 1 <= K <= N, e.g. 2/4"),
     }
 }
 

@@ -41,7 +41,9 @@ fn java_args_reach_the_program() {
         "package tools;\nclass Assert { public static void main(String[] a) { assert false : \"assertions on\"; System.out.println(\"off\"); } }\n",
     );
     p.jbuild(&["run", "tools.Assert"]).run().success().stdout_is("off\n");
-    p.jbuild(&["run", "tools.Assert", "--java-arg=-ea"]).run().code(1).stderr_has("assertions on");
+    p.jbuild(&["run", "--java-arg=-ea", "tools.Assert"]).run().code(1).stderr_has("assertions on");
+    // After the class, everything is the program's.
+    p.jbuild(&["run", "tools.Assert", "--java-arg=-ea"]).run().success().stdout_is("off\n");
 }
 
 #[test]
