@@ -20,7 +20,6 @@ const VERSION: &str = env!("JBUILD_VERSION");
     version = VERSION,
     about = "Build, run and check small Java projects: zero config, never compiles for nothing.",
     after_help = AFTER_HELP,
-    next_display_order = None,
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -170,7 +169,7 @@ Example:
 
     /// Compile every exercise and run it against its test cases; report verdicts and points.
     #[command(after_help = CHECK_HELP)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
 
     /// Rebuild on every change to the sources, through a warm compiler.
     #[command(after_help = "\
@@ -201,7 +200,7 @@ Examples:
 
     /// Print a shell completion script.
     #[command(after_help = "\
-Install:
+Examples (install):
   bash:  jbuild completions bash > ~/.local/share/bash-completion/completions/jbuild
   zsh:   jbuild completions zsh > ~/.zfunc/_jbuild     (with fpath+=~/.zfunc before compinit)
   fish:  jbuild completions fish > ~/.config/fish/completions/jbuild.fish
@@ -346,7 +345,7 @@ pub enum WatchCommand {
         targets: Vec<OsString>,
     },
     /// Rerun the checks after each change
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Rerun a main class after each compile, stopping the previous run
     Run {
         /// The class (sample01.Main) or source file to run, then its arguments
@@ -400,12 +399,16 @@ pub fn parse() -> (Cli, Option<bool>) {
         Err(error) => error_with_hint(error, &args).exit(),
     };
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    // Whether `run`'s words began with `--`: clap drops a leading `--`.
+    // Whether `run`'s words began with `--`: clap drops a leading `--`. The
+    // words are the last arguments (they take everything to the end), so
+    // look at what comes just before them.
     let run = matches
         .subcommand_matches("run")
         .or_else(|| matches.subcommand_matches("watch").and_then(|w| w.subcommand_matches("run")));
-    let dash_dash_first =
-        run.and_then(|m| m.index_of("argv")).map(|index| index > 0 && args.get(index - 1).is_some_and(|a| a == "--"));
+    let dash_dash_first = run.map(|m| {
+        let words = m.get_raw("argv").map_or(0, |values| values.len());
+        args.len() > words && args[args.len() - words - 1] == "--"
+    });
     (cli, dash_dash_first)
 }
 
@@ -437,7 +440,10 @@ fn error_with_hint(error: clap::Error, args: &[OsString]) -> clap::Error {
     let Some((_, ours)) = typed.and_then(|t| SYNONYMS.iter().find(|(theirs, _)| *theirs == t)) else { return error };
     let mut command = Cli::command();
     let typed = args.iter().skip(1).map(|a| a.to_string_lossy()).find(|a| !a.starts_with('-')).unwrap_or_default();
-    command.error(ErrorKind::InvalidSubcommand, format!("unrecognized subcommand '{typed}'\n\n  tip: did you mean `jbuild {ours}`?"))
+    command.error(
+        ErrorKind::InvalidSubcommand,
+        format!("unrecognized subcommand '{typed}'\n\n  tip: did you mean `jbuild {ours}`?"),
+    )
 }
 
 /// Writes a completion script for `shell`, generated from the same clap
@@ -465,8 +471,14 @@ mod tests {
     fn run_words_split_like_java() {
         let words = |w: &[&str]| w.iter().map(OsString::from).collect::<Vec<_>>();
         let split = |w: &[&str], dd| RunTarget::split(words(w), dd);
-        assert_eq!(split(&["app.Main", "a", "b"], false), RunTarget { target: Some("app.Main".into()), args: words(&["a", "b"]) });
-        assert_eq!(split(&["app.Main", "--", "-x"], false), RunTarget { target: Some("app.Main".into()), args: words(&["-x"]) });
+        assert_eq!(
+            split(&["app.Main", "a", "b"], false),
+            RunTarget { target: Some("app.Main".into()), args: words(&["a", "b"]) }
+        );
+        assert_eq!(
+            split(&["app.Main", "--", "-x"], false),
+            RunTarget { target: Some("app.Main".into()), args: words(&["-x"]) }
+        );
         assert_eq!(split(&["a", "b"], true), RunTarget { target: None, args: words(&["a", "b"]) });
         assert_eq!(split(&[], false), RunTarget { target: None, args: vec![] });
     }

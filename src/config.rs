@@ -6,7 +6,9 @@ use std::ffi::OsString;
 use anyhow::{Context as _, Result};
 
 use crate::check::{CheckOptions, Format};
-use crate::cli::{CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, RunTarget, SettingsArgs, WatchCommand};
+use crate::cli::{
+    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, RunTarget, SettingsArgs, WatchCommand,
+};
 use crate::commands::daemon::DaemonAction;
 use crate::commands::list;
 use crate::commands::watch::WatchAction;
@@ -104,18 +106,14 @@ impl Config {
                         WatchAction::Run { target, args }
                     }
                     Some(WatchCommand::Check(args)) => {
-                        let args = CheckArgs { settings: settings.clone(), ..args };
+                        let args = CheckArgs { settings: settings.clone(), ..*args };
                         WatchAction::Check(check_options(&args, github))
                     }
                 };
                 Action::Watch { then }
             }
         };
-        let workspace = Workspace {
-            cwd,
-            overrides: overrides(settings),
-            status: Status::new(verbosity, color),
-        };
+        let workspace = Workspace { cwd, overrides: overrides(settings), status: Status::new(verbosity, color) };
         Ok(Config { workspace, action })
     }
 }

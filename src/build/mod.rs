@@ -83,6 +83,7 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
 
     let tree = project.scan();
     check_packages(&tree, &targets)?;
+    check_compact_files(&tree, &targets, jdk)?;
 
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
@@ -167,15 +168,30 @@ pub fn relative_path(base: &Path, path: &Path) -> PathBuf {
 fn check_packages(tree: &SourceTree, targets: &[PathBuf]) -> Result<()> {
     for target in targets {
         let Some(file) = tree.file(target) else { continue };
-        if let Some((declared, expected)) = file.package_mismatch() {
-            let declared =
-                declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
-            let expected = expected.map_or("no package declaration".to_owned(), |p| format!("`package {p};`"));
-            bail!(
-                "{}: declares {declared}, but its folder means {expected}; \
-                 move the file or fix its package line",
-                tree.root.join(&file.relative).display()
-            );
+        if let Some(message) = crate::project::target::package_mismatch(file, &tree.root) {
+            bail!(message);
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a JDK 25 compact source file (top-level methods) when the JDK
+/// cannot compile it, before javac says "class, interface, enum, or record
+/// expected".
+fn check_compact_files(tree: &SourceTree, targets: &[PathBuf], jdk: &crate::toolchain::jdk::Jdk) -> Result<()> {
+    const COMPACT_JDK: u32 = 25;
+    if jdk.feature() >= COMPACT_JDK {
+        return Ok(());
+    }
+    for target in targets {
+        if let Some(file) = tree.file(target).filter(|f| f.declarations.is_compact) {
+            return Err(usage(format!(
+                "{} is a compact source file (methods outside any class), which needs JDK {COMPACT_JDK} or newer; \
+                 the selected JDK is {} ({}). Set JAVA_HOME to a JDK {COMPACT_JDK}, or put the methods in a class",
+                tree.root.join(&file.relative).display(),
+                jdk.version,
+                jdk.javac.display()
+            )));
         }
     }
     Ok(())

@@ -130,8 +130,11 @@ impl Settings {
     }
 
     fn validate(&self, file_path: &Path) -> Result<()> {
-        let bad =
-            |key: &str, why: String| usage(format!("setting `{key}` (flag --{key} or {}): {why}", file_path.display()));
+        // Keys without a flag are named with their file only.
+        let bad = |key: &str, why: String| match key {
+            "main" | "env" => usage(format!("setting `{key}` ({}): {why}", file_path.display())),
+            _ => usage(format!("setting `{key}` (flag --{key} or {}): {why}", file_path.display())),
+        };
         if let Some(release) = self.release
             && !(6..=99).contains(&release)
         {

@@ -100,6 +100,11 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
     };
     let source = SourceFile::read(&project.src, &file)
         .with_context(|| format!("reading {}", project.src.join(&file).display()))?;
+    // A file whose package line disagrees with its folder: say that first,
+    // not "no class app.Wrong, did you mean ap.Wrong".
+    if let Some(message) = package_mismatch(&source, &project.src) {
+        return Err(anyhow::anyhow!(message));
+    }
     let class = match &wanted {
         Some(name) => source.classes().into_iter().find(|c| &c.name == name),
         None => source.primary_class(),
@@ -138,4 +143,16 @@ fn only_main_class(project: &Project) -> Result<ClassInfo> {
             mains.iter().map(|c| format!("    {}", c.name)).collect::<Vec<_>>().join("\n")
         ))),
     }
+}
+
+/// "declares `package ap;`, but its folder means `package app;`", when a
+/// file's package does not match its folder under `root`.
+pub fn package_mismatch(file: &SourceFile, root: &Path) -> Option<String> {
+    let (declared, expected) = file.package_mismatch()?;
+    let declared = declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
+    let expected = expected.map_or("no package declaration".to_owned(), |p| format!("`package {p};`"));
+    Some(format!(
+        "{}: declares {declared}, but its folder means {expected}; move the file or fix its package line",
+        root.join(&file.relative).display()
+    ))
 }

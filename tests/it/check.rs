@@ -118,7 +118,7 @@ fn endless_output_hits_the_output_limit() {
     p.write("src/noisy/Talk.java", "package noisy;\nclass Talk { public static void main(String[] a) { while (true) System.out.println(\"blah blah blah\"); } }\n");
     p.write("tests/noisy.Talk/flood.out", "quiet\n");
     let out = p.jbuild(&["check", "--output-limit", "64KiB"]).run();
-    out.code(1).stdout_has("OUTPUT").stdout_has("printed more than 65536 bytes");
+    out.code(1).stdout_has("OUTPUT").stdout_has("printed more than 64KiB; stopped");
 }
 
 #[test]

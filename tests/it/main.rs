@@ -7,6 +7,7 @@ mod classroom;
 mod compile;
 mod daemon;
 mod errors;
+mod first_contact;
 mod freshness;
 mod record_safety;
 mod run;

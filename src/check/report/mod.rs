@@ -10,7 +10,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Format;
-use super::summary::{number, points};
+use super::summary::{points, points_line};
 use super::verdict::CaseResult;
 use crate::term::{BAD, GOOD, Status};
 
@@ -77,6 +77,7 @@ impl Reporter {
                     "passed": passed,
                     "failed": failed,
                     "points": points.map(|(earned, possible)| serde_json::json!({"earned": earned, "possible": possible})),
+                    "format_version": 1,
                     "cases": results,
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
@@ -100,12 +101,12 @@ impl Reporter {
             // stdout is one JSON document; the summary goes beside it.
             drop(out);
             if let Some((earned, possible)) = points {
-                self.status.line("Points", format_args!("{} / {}", number(earned), number(possible)));
+                eprintln!("{}", points_line(earned, possible));
             }
             eprintln!("{summary}");
         } else {
             if let Some((earned, possible)) = points {
-                writeln!(out, "points: {}/{}", number(earned), number(possible))?;
+                writeln!(out, "{}", points_line(earned, possible))?;
             }
             writeln!(out, "{summary}")?;
         }
