@@ -156,3 +156,38 @@ pub fn package_mismatch(file: &SourceFile, root: &Path) -> Option<String> {
         root.join(&file.relative).display()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::*;
+    use crate::project::settings::SettingsOverrides;
+
+    fn project() -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("p/src");
+        std::fs::create_dir_all(src.join("a")).unwrap();
+        std::fs::write(
+            src.join("a/Main.java"),
+            "package a;\nclass Main { public static void main(String[] x) {} }\nclass Helper {}\n",
+        )
+        .unwrap();
+        let project = Project::load(&dir.path().join("p"), true, &SettingsOverrides::default()).unwrap();
+        (dir, project)
+    }
+
+    #[test]
+    fn targets_resolve_from_the_project_src_or_by_class() {
+        let (_dir, p) = project();
+        let from_root = |t: &str| resolve_source(&p, &p.root, OsStr::new(t));
+        assert_eq!(from_root("a.Main").unwrap(), PathBuf::from("a/Main.java"));
+        assert_eq!(from_root("src/a/Main.java").unwrap(), PathBuf::from("a/Main.java"));
+        assert_eq!(from_root("a/Main.java").unwrap(), PathBuf::from("a/Main.java"), "relative to src/ too");
+        assert_eq!(resolve_source(&p, &p.src, OsStr::new("a/Main.java")).unwrap(), PathBuf::from("a/Main.java"));
+        assert_eq!(from_root("a.Helper").unwrap(), PathBuf::from("a/Main.java"), "a secondary top-level class");
+        assert!(from_root("a.Mian").unwrap_err().to_string().contains("did you mean `a.Main`"));
+        assert!(from_root("src/a").unwrap_err().to_string().contains("is a folder"));
+        assert!(from_root("../outside/X.java").is_err());
+    }
+}

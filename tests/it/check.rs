@@ -93,8 +93,8 @@ fn infinite_loop_times_out_and_leaves_no_java_process() {
     );
     p.write("tests/loop.Spin/forever.out", "never\n");
     let started = std::time::Instant::now();
-    let out = p.jbuild(&["check", "--timeout", "2"]).run();
-    out.code(1).stdout_has("TIMEOUT").stdout_has("(limit 2.0s; ").stdout_has("s of CPU time)");
+    let out = p.jbuild(&["check", "--timeout", "0.8"]).run();
+    out.code(1).stdout_has("TIMEOUT").stdout_has("(limit 0.8s; ").stdout_has("s of CPU time)");
     assert!(started.elapsed().as_secs() < 30, "stopped near the limit");
     let classes = p.path("classes").display().to_string();
     assert!(crate::support::all_gone(&classes), "a JVM was left behind");
