@@ -9,6 +9,7 @@ mod daemon;
 mod errors;
 mod first_contact;
 mod freshness;
+mod readme;
 mod record_safety;
 mod run;
 mod safety;
