@@ -10,7 +10,12 @@ fn main() -> ExitCode {
     match jbuild::run(cli, dash_dash_first) {
         Ok(status) => status.into(),
         Err(error) => {
-            eprintln!("jbuild: error: {error:#}");
+            // Paths as the user would type them from where they stand.
+            let mut message = format!("{error:#}");
+            if let Ok(cwd) = std::env::current_dir() {
+                message = message.replace(&format!("{}/", cwd.display()), "");
+            }
+            eprintln!("jbuild: error: {message}");
             ExitStatus::of_error(&error).into()
         }
     }

@@ -98,7 +98,9 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
             // One project: its problem is the answer (exit 2).
             Err(e) if single => return Err(e),
             Err(e) => {
-                entries.push(Entry::Failed { file: relative(&workspace.cwd, &root), label, message: format!("{e:#}") })
+                // Paths in the message as the user would type them.
+                let message = format!("{e:#}").replace(&format!("{}/", workspace.cwd.display()), "");
+                entries.push(Entry::Failed { file: relative(&workspace.cwd, &root), label, message })
             }
         }
     }
@@ -159,7 +161,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
 
 /// A project's cases and box, with what is worth saying about them once.
 fn load(ctx: Context, label: &str, options: &CheckOptions, workspace: &Workspace) -> Result<CheckProject> {
-    let found = cases::discover(&ctx).with_context(|| format!("project {label}"))?;
+    let found = cases::discover(&ctx)?;
     cases::check_readable(&found.cases)?;
     for note in found.notes {
         workspace.status.line("Note", format_args!("{label}: {note}"));

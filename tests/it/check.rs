@@ -373,3 +373,21 @@ fn checking_never_modifies_the_project() {
     let after: Vec<String> = p.files().into_iter().filter(|f| !f.starts_with("classes/")).collect();
     assert_eq!(after, before);
 }
+
+#[test]
+fn whole_reports_for_the_common_failures() {
+    let p = TestProject::empty();
+    p.write(
+        "src/calc/Add.java",
+        "package calc;\nimport java.util.Scanner;\nclass Add { public static void main(String[] a) {\n  Scanner in = new Scanner(System.in);\n  int x = in.nextInt(), y = in.nextInt();\n  if (x < 0) throw new IllegalArgumentException(\"negative\");\n  System.out.println(x + y + (x == 7 ? 1 : 0));\n} }\n",
+    );
+    p.write("tests/calc.Add/ok.in", "1 2\n");
+    p.write("tests/calc.Add/ok.out", "3\n");
+    p.write("tests/calc.Add/wrong.in", "7 1\n");
+    p.write("tests/calc.Add/wrong.out", "8\n");
+    p.write("tests/calc.Add/crash.in", "-1 1\n");
+    p.write("tests/calc.Add/crash.out", "0\n");
+    crate::assert_outcome_snapshot!("report", p.jbuild(&["check", "--color", "never"]).run());
+    p.write("src/calc/Add.java", "package calc;\nclass Add { public static void main(String[] a) { int x = } }\n");
+    crate::assert_outcome_snapshot!("compile_error_report", p.jbuild(&["check"]).run());
+}

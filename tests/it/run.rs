@@ -141,3 +141,34 @@ fn compact_source_file_runs_on_jdk_25() {
     );
     p.jbuild(&["run", "Hello"]).env("JAVA_HOME", &home).run().success().stdout_is("compact 42\n");
 }
+
+#[test]
+fn every_java_start_works_through_an_argfile() {
+    // The switch makes every javac and java take an @argfile, as a very long
+    // command line would; program arguments stay on the command line.
+    let p = TestProject::sample();
+    p.write(
+        "src/app/Args.java",
+        "package app;\nclass Args { public static void main(String[] a) { System.out.println(String.join(\"|\", a)); } }\n",
+    );
+    p.write("jbuild.toml", "[[check]]\nmain = \"app.Args\"\nargs = [\"x y\", \"-z\"]\nstdout = \"x y|-z\"\n");
+    let forced = |args: &[&str]| p.jbuild(args).env("__JBUILD_TEST_FORCE_ARGFILE", "1").run();
+    forced(&["run", "-v", "app.Args", "a b", "@c"]).success().stdout_is("a b|@c\n").stderr_has("@");
+    forced(&["check"]).success().stdout_has("1 passed, 0 failed");
+    forced(&["compile", "sample01.Main"]).success();
+}
+
+#[test]
+fn sigint_reaches_the_program_when_stdin_is_not_a_terminal() {
+    let p = TestProject::empty();
+    p.write(
+        "src/app/Wait.java",
+        "package app;\nclass Wait { public static void main(String[] a) throws Exception {\n  Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(\"stopped cleanly\")));\n  System.out.println(\"waiting\"); System.out.flush(); Thread.sleep(60_000);\n} }\n",
+    );
+    let run = p.jbuild(&["run", "app.Wait"]).spawn();
+    run.wait_for_line("waiting");
+    run.signal(libc::SIGINT); // an IDE's stop button: jbuild alone, stdin not a terminal
+    run.wait_for_line("stopped cleanly");
+    let (code, stderr) = run.finish();
+    assert_eq!(code, Some(130), "the program's own exit: 128 + SIGINT\n{stderr}");
+}

@@ -410,6 +410,8 @@ pub fn all_gone(needle: &str) -> bool {
 /// What varies between runs of the same command, and its stand-in.
 pub fn snapshot_filters() -> Vec<(&'static str, &'static str)> {
     vec![
+        // Said when the tests run as root, not otherwise.
+        (r"(?m)^jbuild: warning: running as root: .*\n", ""),
         (r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]"),
         (r"/tmp/jbuild-[a-z-]+[A-Za-z0-9]+", "[TMP]"),
         (r"\b\d+\.\d\ds\b", "[TIME]"),

@@ -11,13 +11,15 @@ use anyhow::Result;
 
 use super::Format;
 use super::summary::{points, points_line};
-use super::verdict::CaseResult;
+use super::verdict::{CaseResult, Verdict};
 use crate::term::{BAD, GOOD, Status};
 
 pub struct Reporter {
     format: Format,
     status: Status,
     single_project: bool,
+    /// The project and javac messages of the last COMPILE case shown.
+    compile_errors_shown: Option<(String, String)>,
     /// The project whose GitHub `::group::` is open.
     group: Option<String>,
     stop_token: String,
@@ -25,7 +27,14 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(format: Format, status: Status, single_project: bool) -> Reporter {
-        Reporter { format, status, single_project, group: None, stop_token: github::stop_token() }
+        Reporter {
+            format,
+            status,
+            single_project,
+            compile_errors_shown: None,
+            group: None,
+            stop_token: github::stop_token(),
+        }
     }
 
     /// Shows one finished case (in order).
@@ -49,7 +58,19 @@ impl Reporter {
         if result.verdict.passed() {
             return;
         }
-        let _ = writeln!(out, "    {}", result.message);
+        for line in result.message.lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+        // A project that does not compile fails every case with the same
+        // javac messages: show them once.
+        if result.verdict == Verdict::CompileError {
+            let key = (result.project.clone(), result.details.clone());
+            if self.compile_errors_shown.as_ref() == Some(&key) {
+                let _ = writeln!(out, "    (javac's messages above)");
+                return;
+            }
+            self.compile_errors_shown = Some(key);
+        }
         if !result.details.is_empty() {
             // Program output may contain anything, workflow commands included.
             let guarded = self.format == Format::Github;
