@@ -134,15 +134,16 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
             workspace.status.line("No cases", label);
         }
     }
-    if crate::toolchain::process::is_root()
-        && entries.iter().any(|e| matches!(e, Entry::Project(p) if p.sandbox.run_as.is_none()))
-    {
+    let graded_as_root = crate::toolchain::process::is_root()
+        && entries.iter().any(|e| matches!(e, Entry::Project(p) if p.sandbox.run_as.is_none()));
+    if graded_as_root {
         workspace.status.warning(
             "running as root: graded programs run as root too, and no box holds them; \
              pass --run-as USER (or set `run-as` in jbuild.toml) to run them as another user",
         );
     }
-    let reporter = report::Reporter::new(options.format, workspace.status, single);
+    let mut reporter = report::Reporter::new(options.format, workspace.status, single);
+    reporter.graded_as_root = graded_as_root;
     let (mut reporter, ordered) = pipeline::run_all(workspace, &entries, options, reporter);
 
     if let Some(path) = &options.junit {

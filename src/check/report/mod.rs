@@ -18,6 +18,8 @@ pub struct Reporter {
     format: Format,
     status: Status,
     single_project: bool,
+    /// Graded programs ran as root with no `--run-as`: said in every format.
+    pub graded_as_root: bool,
     /// The project and javac messages of the last COMPILE case shown.
     compile_errors_shown: Option<(String, String)>,
     /// The project whose GitHub `::group::` is open.
@@ -32,6 +34,7 @@ impl Reporter {
             status,
             single_project,
             compile_errors_shown: None,
+            graded_as_root: false,
             group: None,
             stop_token: github::stop_token(),
         }
@@ -99,6 +102,7 @@ impl Reporter {
                     "failed": failed,
                     "points": points.map(|(earned, possible)| serde_json::json!({"earned": earned, "possible": possible})),
                     "format_version": 1,
+                    "graded_as_root": self.graded_as_root,
                     "cases": results,
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
@@ -112,6 +116,9 @@ impl Reporter {
                 }
                 if let Some(path) = &crate::env::get().step_summary {
                     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+                    if self.graded_as_root {
+                        file.write_all(b"> **Note:** graded programs ran as root (no `--run-as`).\n\n")?;
+                    }
                     file.write_all(github::summary(results, points).as_bytes())?;
                 }
             }
