@@ -122,6 +122,13 @@ pub enum Command {
     Clean,
     /// Compile every exercise and run it against its input/expected-output cases.
     Check(CheckArgs),
+    /// Create an exercise project (or, with --course, a course folder) that passes `jbuild check` at once.
+    New(NewArgs),
+    /// Work with gradebooks written by `jbuild check --grades`.
+    Grades {
+        #[command(subcommand)]
+        action: GradesCommand,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -180,6 +187,18 @@ pub struct CheckArgs {
     /// Run graded programs as this user (when jbuild runs as root) [setting: run-as]
     #[arg(long, value_name = "USER")]
     pub run_as: Option<String>,
+
+    /// Write each case's actual output into its missing or different .out file (or stdout-file).
+    #[arg(long)]
+    pub bless: bool,
+
+    /// Show hidden cases in full: input, expected output, diff (for the teacher's own runs).
+    #[arg(long)]
+    pub show_hidden: bool,
+
+    /// Write a CSV gradebook, one row per project, to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub grades: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -187,6 +206,32 @@ pub enum CheckFormat {
     Text,
     Json,
     Github,
+    /// Gradescope's results.json.
+    Gradescope,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// The folder to create (an empty one is fine).
+    pub dir: PathBuf,
+
+    /// The main class, e.g. hello.Main [default: the folder's name as package, then .Main]
+    #[arg(long, value_name = "CLASS")]
+    pub main: Option<String>,
+
+    /// Create a course: a folder for many exercises, one workflow at its top, and a first exercise.
+    #[arg(long)]
+    pub course: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GradesCommand {
+    /// Add up the gradebooks of a sharded run (`--shard K/N --grades FILE`) into one CSV on stdout.
+    Merge {
+        /// The shards' gradebooks.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,12 +5,15 @@ use std::ffi::OsString;
 
 use anyhow::{Context as _, Result};
 
+use crate::check::report::grades::Destination;
 use crate::check::{CheckOptions, Format};
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand,
+    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, GradesCommand, ListFormat, NewArgs, SettingsArgs,
+    WatchCommand,
 };
 use crate::commands::daemon::DaemonAction;
 use crate::commands::list;
+use crate::commands::new::NewOptions;
 use crate::commands::watch::WatchAction;
 use crate::context::Workspace;
 use crate::error::usage;
@@ -27,6 +30,8 @@ pub enum Action {
     Watch { then: WatchAction },
     Daemon(DaemonAction),
     Check(CheckOptions),
+    New(NewOptions),
+    GradesMerge { files: Vec<std::path::PathBuf> },
     Completions(clap_complete::Shell),
 }
 
@@ -63,6 +68,8 @@ impl Config {
             },
             Command::Clean => Action::Clean,
             Command::Check(args) => Action::Check(check_options(&args, env.github_actions)?),
+            Command::New(args) => Action::New(new_options(args)?),
+            Command::Grades { action: GradesCommand::Merge { files } } => Action::GradesMerge { files },
             Command::Completions { shell } => Action::Completions(shell),
             Command::Daemon { action } => Action::Daemon(match action {
                 DaemonCommand::Status => DaemonAction::Status,
@@ -74,6 +81,11 @@ impl Config {
                     None => WatchAction::Compile { targets: Vec::new() },
                     Some(WatchCommand::Compile { targets }) => WatchAction::Compile { targets },
                     Some(WatchCommand::Run { target, args }) => WatchAction::Run { target, args },
+                    Some(WatchCommand::Check(args)) if args.bless => {
+                        return Err(usage(
+                            "watch check --bless: bless once with `jbuild check --bless`, then watch without it",
+                        ));
+                    }
                     Some(WatchCommand::Check(args)) => WatchAction::Check(check_options(&args, env.github_actions)?),
                 },
             },
@@ -123,9 +135,20 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
         Some(CheckFormat::Text) => Format::Text,
         Some(CheckFormat::Json) => Format::Json,
         Some(CheckFormat::Github) => Format::Github,
+        Some(CheckFormat::Gradescope) => Format::Gradescope,
         None if github_actions => Format::Github,
         None => Format::Text,
     };
+    if args.bless && args.shard.is_some() {
+        return Err(usage("--bless with --shard: bless every case in one run (drop --shard)"));
+    }
+    let grades = args
+        .grades
+        .as_ref()
+        .map(|path| if path.as_os_str() == "-" { Destination::Stdout } else { Destination::File(path.clone()) });
+    if grades == Some(Destination::Stdout) && matches!(format, Format::Json | Format::Gradescope) {
+        return Err(usage("--grades - and --format json/gradescope both write to stdout; give --grades a file"));
+    }
     Ok(CheckOptions {
         paths: args.paths.clone(),
         jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
@@ -137,5 +160,16 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
         format,
         shard: args.shard.as_deref().map(crate::check::parse_shard).transpose().map_err(|e| bad("--shard", e))?,
         run_as: args.run_as.clone(),
+        bless: args.bless,
+        show_hidden: args.show_hidden,
+        grades,
     })
+}
+
+/// Validates `jbuild new` arguments.
+fn new_options(args: NewArgs) -> Result<NewOptions> {
+    if let Some(main) = &args.main {
+        crate::commands::new::check_class_name(main).map_err(|why| usage(format!("--main {main:?}: {why}")))?;
+    }
+    Ok(NewOptions { dir: args.dir, main: args.main, course: args.course })
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::check::groups::GroupScore;
 use crate::check::summary::number;
 use crate::check::verdict::{CaseResult, Verdict};
 
@@ -118,6 +119,28 @@ pub fn summary(results: &[CaseResult], points: Option<(f64, f64)>) -> String {
             cell(&result.name),
             result.verdict.describe(),
             result.time.as_secs_f64()
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+/// The groups' table appended to the step summary (nothing without groups).
+pub fn group_summary(groups: &[GroupScore]) -> String {
+    if groups.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("| | Project | Group | Points | Cases passed |\n|---|---|---|---:|---:|\n");
+    for group in groups {
+        let icon = if group.passed == group.cases.len() { "✅" } else { "❌" };
+        text.push_str(&format!(
+            "| {icon} | {} | {} | {} / {} | {} / {} |\n",
+            cell(&group.project),
+            cell(&group.name),
+            number(group.earned),
+            number(group.points),
+            group.passed,
+            group.cases.len()
         ));
     }
     text.push('\n');

@@ -1,16 +1,21 @@
 //! What `jbuild check` prints: a line per case with diffs for failures, or
-//! one JSON document, or the same text with GitHub Actions annotations; and
-//! always a last line `N passed, N failed`.
+//! one JSON document (jbuild's own, or Gradescope's `results.json`), or the
+//! same text with GitHub Actions annotations; and always a last line
+//! `N passed, N failed`.
 
 pub mod github;
+pub mod grades;
+pub mod gradescope;
 pub mod junit;
 
 use std::io::Write;
+use std::time::Instant;
 
 use anyhow::Result;
 
 use super::Format;
-use super::summary::{number, points};
+use super::groups::{GroupScore, points};
+use super::summary::number;
 use super::verdict::CaseResult;
 use crate::term::{BAD, GOOD, Status};
 
@@ -21,19 +26,47 @@ pub struct Reporter {
     /// The project whose GitHub `::group::` is open.
     group: Option<String>,
     stop_token: String,
+    /// stdout belongs to something else (`--grades -`): report on stderr.
+    on_stderr: bool,
+    started: Instant,
 }
 
 impl Reporter {
     pub fn new(format: Format, status: Status, single_project: bool) -> Reporter {
-        Reporter { format, status, single_project, group: None, stop_token: github::stop_token() }
+        Reporter {
+            format,
+            status,
+            single_project,
+            group: None,
+            stop_token: github::stop_token(),
+            on_stderr: false,
+            started: Instant::now(),
+        }
+    }
+
+    /// Reports on stderr, leaving stdout to the gradebook.
+    pub fn on_stderr(self) -> Reporter {
+        Reporter { on_stderr: true, ..self }
+    }
+
+    fn out(&self) -> Box<dyn Write> {
+        if self.on_stderr { Box::new(std::io::stderr().lock()) } else { Box::new(std::io::stdout().lock()) }
+    }
+
+    /// Whether the format is one document on stdout.
+    fn is_document(&self) -> bool {
+        matches!(self.format, Format::Json | Format::Gradescope)
     }
 
     /// Shows one finished case (in order).
     pub fn case(&mut self, result: &CaseResult) {
-        if self.format == Format::Json {
+        if let Some(file) = &result.blessed {
+            self.status.line("Blessed", file);
+        }
+        if self.is_document() {
             return;
         }
-        let mut out = std::io::stdout().lock();
+        let mut out = self.out();
         if self.format == Format::Github && self.group.as_deref() != Some(&result.project) {
             if self.group.is_some() {
                 let _ = writeln!(out, "::endgroup::");
@@ -65,20 +98,26 @@ impl Reporter {
         }
     }
 
-    /// Closes groups, prints JSON or annotations, the points and the summary line.
-    pub fn finish(&mut self, results: &[CaseResult]) -> Result<()> {
+    /// Closes groups, prints JSON or annotations, the groups, the points
+    /// and the summary line.
+    pub fn finish(&mut self, results: &[CaseResult], groups: &[GroupScore]) -> Result<()> {
         let passed = results.iter().filter(|r| r.verdict.passed()).count();
         let failed = results.len() - passed;
-        let points = points(results);
-        let mut out = std::io::stdout().lock();
+        let points = points(results, groups);
+        let mut out = self.out();
         match self.format {
             Format::Json => {
                 let document = serde_json::json!({
                     "passed": passed,
                     "failed": failed,
                     "points": points.map(|(earned, possible)| serde_json::json!({"earned": earned, "possible": possible})),
+                    "groups": groups,
                     "cases": results,
                 });
+                writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
+            }
+            Format::Gradescope => {
+                let document = gradescope::render(results, groups, self.started.elapsed());
                 writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
             }
             Format::Github => {
@@ -91,24 +130,45 @@ impl Reporter {
                 if let Some(path) = &crate::env::get().step_summary {
                     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
                     file.write_all(github::summary(results, points).as_bytes())?;
+                    file.write_all(github::group_summary(groups).as_bytes())?;
                 }
             }
             Format::Text => {}
         }
         let summary = format!("{passed} passed, {failed} failed");
-        if self.format == Format::Json {
+        if self.is_document() {
             // stdout is one JSON document; the summary goes beside it.
             drop(out);
+            for group in groups {
+                self.status.line("Group", self.group_line(group));
+            }
             if let Some((earned, possible)) = points {
                 self.status.line("Points", format_args!("{} / {}", number(earned), number(possible)));
             }
             eprintln!("{summary}");
         } else {
+            for group in groups {
+                writeln!(out, "group {}", self.group_line(group))?;
+            }
             if let Some((earned, possible)) = points {
                 writeln!(out, "points: {}/{}", number(earned), number(possible))?;
             }
             writeln!(out, "{summary}")?;
         }
         Ok(())
+    }
+
+    /// `basics: 2/2 (2 of 2 cases passed)`, with the project when there are several.
+    fn group_line(&self, group: &GroupScore) -> String {
+        let project = if self.single_project { String::new() } else { format!("{}: ", group.project) };
+        let rule = if group.all_or_nothing && group.passed < group.cases.len() { "; all or nothing" } else { "" };
+        format!(
+            "{project}{}: {}/{} ({} of {} cases passed{rule})",
+            group.name,
+            number(group.earned),
+            number(group.points),
+            group.passed,
+            group.cases.len()
+        )
     }
 }
