@@ -14,5 +14,6 @@ mod safety;
 mod scanner_diff;
 mod settings;
 mod support;
+mod toolkit;
 mod watch;
 mod worker;
