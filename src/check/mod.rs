@@ -169,8 +169,17 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     }
     let scores = group_scores(&entries, &ordered);
     reporter.finish(&ordered, &scores)?;
-    if options.bless && !ordered.iter().any(|r| r.blessed.is_some()) {
-        workspace.status.line("Blessed", "nothing: every expected output already matches");
+    if options.bless {
+        let failed = ordered.iter().filter(|r| !r.verdict.passed()).count();
+        if failed > 0 {
+            workspace.status.warning(format_args!(
+                "{} not blessed: --bless writes only the output of a run that ended as expected, \
+                 never an inline `stdout` or a regular expression",
+                count(failed, "failing case")
+            ));
+        } else if !ordered.iter().any(|r| r.blessed.is_some()) {
+            workspace.status.line("Blessed", "nothing: every expected output already matches");
+        }
     }
     if let Some(destination) = &options.grades {
         report::grades::write(destination, &entries, &ordered, &scores)?;

@@ -170,7 +170,8 @@ fn bless_never_blesses_a_failed_run_nor_an_inline_stdout() {
         .stdout_has("TIMEOUT")
         .stdout_has("exit code 0, expected 3")
         .stdout_has("--bless does not rewrite an inline `stdout` in jbuild.toml")
-        .stderr_has("Blessed tests/words.Words/good.out");
+        .stderr_has("Blessed tests/words.Words/good.out")
+        .stderr_has("4 failing cases not blessed");
     for name in ["crashes", "spins", "code"] {
         assert!(!p.exists(&format!("tests/words.Words/{name}.out")), "{name} was blessed");
     }

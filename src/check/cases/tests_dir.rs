@@ -44,11 +44,11 @@ pub fn cases(
                 missing = input.with_extension("out");
                 &missing
             }
-            (None, _) => {
+            (None, input) => {
                 let orphan = files.values().next().expect("a group has a file");
+                let bless = if input.is_some() { "; `jbuild check --bless` writes it" } else { "" };
                 return Err(usage(format!(
-                    "{}: no expected output {stem}.out beside it (each case needs a .out file; \
-                     `jbuild check --bless` writes it)",
+                    "{}: no expected output {stem}.out beside it (each case needs a .out file{bless})",
                     orphan.display()
                 )));
             }
