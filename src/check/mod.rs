@@ -182,7 +182,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
         }
     }
     if let Some(destination) = &options.grades {
-        report::grades::write(destination, &entries, &ordered, &scores)?;
+        report::grades::write(destination, &entries, &ordered, &scores, options.shard.is_some())?;
     }
     Ok(if ordered.iter().all(|r| r.verdict.passed()) {
         ExitStatus::Success

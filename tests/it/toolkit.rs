@@ -531,6 +531,13 @@ fn a_gradebook_of_three_students_has_four_lines() {
     out.code(1).stderr_has("students/alice: words.Words/one");
     assert_eq!(out.stdout, text);
     Jbuild::new(dir.path()).args(&["check", "--grades", "-", "--format", "json", "students"]).run().code(2);
+
+    // A student without cases is a row that says so.
+    std::fs::create_dir_all(dir.path().join("students/dave/src")).unwrap();
+    let out = Jbuild::new(dir.path()).args(&["check", "--grades", "-", "students"]).run();
+    let rows = read_csv(&out.stdout);
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[4][..6], ["students/dave", "0", "0", "0", "0", "no check cases found"]);
 }
 
 #[test]

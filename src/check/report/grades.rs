@@ -41,14 +41,15 @@ pub const COLUMNS: [&str; 6] = ["project", "passed", "failed", "earned", "possib
 /// The longest reason kept, in characters.
 const MAX_REASON: usize = 300;
 
-/// Writes the gradebook of a run.
+/// Writes the gradebook of a run; `sharded`: of one slice of it.
 pub fn write(
     destination: &Destination,
     entries: &[Entry],
     results: &[CaseResult],
     groups: &[GroupScore],
+    sharded: bool,
 ) -> Result<()> {
-    let csv = render(entries, results, groups)?;
+    let csv = render(entries, results, groups, sharded)?;
     match destination {
         Destination::Stdout => std::io::stdout().lock().write_all(csv.as_bytes()).context("writing the gradebook"),
         Destination::File(path) => std::fs::write(path, csv).with_context(|| format!("writing {}", path.display())),
@@ -56,7 +57,7 @@ pub fn write(
 }
 
 /// The gradebook as CSV text.
-pub fn render(entries: &[Entry], results: &[CaseResult], groups: &[GroupScore]) -> Result<String> {
+pub fn render(entries: &[Entry], results: &[CaseResult], groups: &[GroupScore], sharded: bool) -> Result<String> {
     let mut columns: Vec<&str> = Vec::new();
     for entry in entries {
         if let Entry::Project(project) = entry {
@@ -80,7 +81,13 @@ pub fn render(entries: &[Entry], results: &[CaseResult], groups: &[GroupScore]) 
             Entry::Project(project) => {
                 let mine: Vec<&CaseResult> = results.iter().filter(|r| r.project == project.label).collect();
                 if mine.is_empty() {
-                    // Nothing of it ran here (another shard's slice).
+                    // Under --shard its cases may be in another slice.
+                    if !sharded {
+                        let mut row = vec![cell(&project.label), "0".into(), "0".into(), "0".into(), "0".into()];
+                        row.push("no check cases found".into());
+                        row.extend(columns.iter().map(|_| String::new()));
+                        writer.write_record(row)?;
+                    }
                     continue;
                 }
                 let its_groups: Vec<&GroupScore> = groups.iter().filter(|g| g.project == project.label).collect();
@@ -108,7 +115,12 @@ pub fn render(entries: &[Entry], results: &[CaseResult], groups: &[GroupScore]) 
 /// Why a project was not graded case by case: it did not compile, or a
 /// case is misconfigured; empty otherwise.
 fn reason(results: &[&CaseResult]) -> String {
-    if let Some(failed) = results.iter().find(|r| r.verdict == Verdict::CompileError) {
+    let mut compile = results.iter().filter(|r| r.verdict == Verdict::CompileError);
+    // A hidden case keeps no diagnostics: any other says the same.
+    if let Some(failed) = compile.clone().find(|r| !r.hidden).or_else(|| compile.next()) {
+        if failed.hidden {
+            return "compile error".to_owned();
+        }
         let first = javac_errors(&failed.details).into_iter().next();
         return match first {
             Some((file, line, _, message)) => {
