@@ -171,6 +171,25 @@ Example:
     #[command(after_help = CHECK_HELP)]
     Check(Box<CheckArgs>),
 
+    /// Create an exercise project (or, with --course, a course folder) that passes `jbuild check` at once.
+    #[command(after_help = "\
+Examples:
+  jbuild new hello                      hello/src/hello/Main.java, a case, jbuild.toml, a CI workflow
+  jbuild new ex1 --main shop.Cart       another main class
+  jbuild new course --course            a folder for many exercises, one workflow at its top
+
+Refuses a folder that exists and is not empty; never overwrites.")]
+    New(NewArgs),
+
+    /// Work with gradebooks written by `jbuild check --grades`.
+    #[command(after_help = "\
+Example:
+  jbuild grades merge shard-1.csv shard-2.csv > all.csv")]
+    Grades {
+        #[command(subcommand)]
+        action: GradesCommand,
+    },
+
     /// Rebuild on every change to the sources, through a warm compiler.
     #[command(after_help = "\
 With no subcommand, `jbuild watch` recompiles the whole tree after each change.
@@ -243,7 +262,9 @@ Examples:
   jbuild check ex1 ex2 --timeout 2       two projects, 2 s per case
   jbuild check --junit report.xml        also write JUnit XML (CI test reporters)
   jbuild check --format json             one JSON document on stdout
-  jbuild check --shard 2/4               the second quarter of the cases (CI matrices)";
+  jbuild check --shard 2/4               the second quarter of the cases (CI matrices)
+  jbuild check --bless                   write the actual outputs into missing .out files
+  jbuild check --grades grades.csv       a gradebook, one row per student project";
 
 #[derive(Debug, Args, Clone)]
 pub struct CheckArgs {
@@ -287,6 +308,18 @@ pub struct CheckArgs {
     #[arg(long, value_name = "USER")]
     pub run_as: Option<String>,
 
+    /// Write each case's actual output into its missing or different .out file (or stdout-file).
+    #[arg(long)]
+    pub bless: bool,
+
+    /// Show hidden cases in full: input, expected output, diff (for the teacher's own runs).
+    #[arg(long)]
+    pub show_hidden: bool,
+
+    /// Write a CSV gradebook, one row per project, to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub grades: Option<PathBuf>,
+
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
@@ -323,6 +356,32 @@ pub enum CheckFormat {
     Text,
     Json,
     Github,
+    /// Gradescope's results.json.
+    Gradescope,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// The folder to create (an empty one is fine).
+    pub dir: PathBuf,
+
+    /// The main class, e.g. hello.Main [default: the folder's name as package, then .Main]
+    #[arg(long, value_name = "CLASS")]
+    pub main: Option<String>,
+
+    /// Create a course: a folder for many exercises, one workflow at its top, and a first exercise.
+    #[arg(long)]
+    pub course: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GradesCommand {
+    /// Add up the gradebooks of a sharded run (`--shard K/N --grades FILE`) into one CSV on stdout.
+    Merge {
+        /// The shards' gradebooks.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,12 +5,15 @@ use std::ffi::OsString;
 
 use anyhow::{Context as _, Result};
 
+use crate::check::report::grades::Destination;
 use crate::check::{CheckOptions, Format};
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, RunTarget, SettingsArgs, WatchCommand,
+    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, GradesCommand, ListFormat, NewArgs, RunTarget,
+    SettingsArgs, WatchCommand,
 };
 use crate::commands::daemon::DaemonAction;
 use crate::commands::list;
+use crate::commands::new::NewOptions;
 use crate::commands::watch::WatchAction;
 use crate::context::Workspace;
 use crate::error::usage;
@@ -27,6 +30,8 @@ pub enum Action {
     Watch { then: WatchAction },
     Daemon(DaemonAction),
     Check(CheckOptions),
+    New(NewOptions),
+    GradesMerge { files: Vec<std::path::PathBuf> },
     Completions(clap_complete::Shell),
     Man,
 }
@@ -87,8 +92,10 @@ impl Config {
             Command::Clean => Action::Clean,
             Command::Check(args) => {
                 settings = args.settings.clone();
-                Action::Check(check_options(&args, github))
+                Action::Check(check_options(&args, github)?)
             }
+            Command::New(args) => Action::New(new_options(args)?),
+            Command::Grades { action: GradesCommand::Merge { files } } => Action::GradesMerge { files },
             Command::Completions { shell } => Action::Completions(shell),
             Command::Man => Action::Man,
             Command::Daemon { action } => Action::Daemon(match action {
@@ -105,9 +112,14 @@ impl Config {
                         let RunTarget { target, args } = RunTarget::split(argv, dash_dash_first.unwrap_or(false));
                         WatchAction::Run { target, args }
                     }
+                    Some(WatchCommand::Check(args)) if args.bless => {
+                        return Err(usage(
+                            "watch check --bless: bless once with `jbuild check --bless`, then watch without it",
+                        ));
+                    }
                     Some(WatchCommand::Check(args)) => {
                         let args = CheckArgs { settings: settings.clone(), ..*args };
-                        WatchAction::Check(check_options(&args, github))
+                        WatchAction::Check(check_options(&args, github)?)
                     }
                 };
                 Action::Watch { then }
@@ -132,15 +144,26 @@ fn overrides(flags: SettingsArgs) -> SettingsOverrides {
 }
 
 /// `jbuild check` flags (clap's value parsers checked each one).
-fn check_options(args: &CheckArgs, github_actions: bool) -> CheckOptions {
+fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions> {
     let format = match args.format {
         Some(CheckFormat::Text) => Format::Text,
         Some(CheckFormat::Json) => Format::Json,
         Some(CheckFormat::Github) => Format::Github,
+        Some(CheckFormat::Gradescope) => Format::Gradescope,
         None if github_actions => Format::Github,
         None => Format::Text,
     };
-    CheckOptions {
+    if args.bless && args.shard.is_some() {
+        return Err(usage("--bless with --shard: bless every case in one run (drop --shard)"));
+    }
+    let grades = args
+        .grades
+        .as_ref()
+        .map(|path| if path.as_os_str() == "-" { Destination::Stdout } else { Destination::File(path.clone()) });
+    if grades == Some(Destination::Stdout) && matches!(format, Format::Json | Format::Gradescope) {
+        return Err(usage("--grades - and --format json/gradescope both write to stdout; give --grades a file"));
+    }
+    Ok(CheckOptions {
         paths: args.paths.clone(),
         jobs: args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from),
         timeout: args.timeout,
@@ -151,5 +174,16 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> CheckOptions {
         format,
         shard: args.shard,
         run_as: args.run_as.clone(),
+        bless: args.bless,
+        show_hidden: args.show_hidden,
+        grades,
+    })
+}
+
+/// Validates `jbuild new` arguments.
+fn new_options(args: NewArgs) -> Result<NewOptions> {
+    if let Some(main) = &args.main {
+        crate::commands::new::check_class_name(main).map_err(|why| usage(format!("--main {main:?}: {why}")))?;
     }
+    Ok(NewOptions { dir: args.dir, main: args.main, course: args.course })
 }

@@ -20,7 +20,7 @@ pub mod toolchain;
 
 use anyhow::Result;
 
-use crate::commands::{clean, compile, daemon, list, run as run_command, watch};
+use crate::commands::{clean, compile, daemon, grades, list, new, run as run_command, watch};
 use crate::config::{Action, Config};
 use crate::error::ExitStatus;
 
@@ -34,6 +34,8 @@ pub fn run(cli: cli::Cli, dash_dash_first: Option<bool>) -> Result<ExitStatus> {
         Action::Clean => clean::command(&workspace.context()?),
         Action::Watch { then } => watch::command(&workspace, then),
         Action::Check(options) => commands::check::command(&workspace, options),
+        Action::New(options) => new::command(&workspace, options),
+        Action::GradesMerge { files } => grades::merge(&workspace, files),
         Action::Completions(shell) => {
             cli::write_completions(*shell, &mut std::io::stdout());
             Ok(ExitStatus::Success)

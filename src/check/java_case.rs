@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::cases::{Case, Program};
+use super::cases::{Case, Program, Text};
+use super::compare::Compare;
 use super::runner::{Execution, Limits, Stdin, execute};
 use super::verdict::Verdict;
 use super::{CASE_JVM_FLAGS, CheckOptions, CheckProject, DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, diff, tail};
@@ -44,7 +45,8 @@ pub fn execute_case(
     java.environment(sandbox.case_environment(&scratch))
         .run_as(sandbox.user())
         .label(format!("{}: {}", project.label, case.name));
-    if project.ctx.status.is_verbose() {
+    // A hidden case's arguments are part of its input.
+    if project.ctx.status.is_verbose() && (!case.hidden || options.show_hidden) {
         project.ctx.status.command(&java.display_with_cwd(), &format!(" for {}", case.name));
     }
     let mut execution = execute(&mut java, stdin, &limits)?;
@@ -55,12 +57,68 @@ pub fn execute_case(
     Ok(execution)
 }
 
-/// Turns what the program did into a verdict, a one-line message and details.
-pub fn judge(case: &Case, execution: &Execution, options: &CheckOptions) -> (Verdict, String, String) {
-    let stdout = String::from_utf8_lossy(&execution.stdout);
+/// The verdict on a case, with what a report says about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub verdict: Verdict,
+    /// Why it failed, in one line.
+    pub message: String,
+    pub details: String,
+    /// The fraction of the case's points earned, when a checker said
+    /// (otherwise all of them for a pass, none for a failure).
+    pub credit: Option<f64>,
+    /// The expected-output file `--bless` wrote, as reports show it.
+    pub blessed: Option<String>,
+}
+
+impl Judged {
+    pub fn new(verdict: Verdict, message: String, details: String) -> Judged {
+        Judged { verdict, message, details, credit: None, blessed: None }
+    }
+
+    /// A configuration error of the case (a checker that failed, a file
+    /// `--bless` may not write).
+    pub fn config(message: String, details: String) -> Judged {
+        Judged::new(Verdict::ConfigError, message, details)
+    }
+}
+
+/// The comparison a case uses: the flag's, else the case's, else `lines`.
+pub fn compare_of(case: &Case, options: &CheckOptions) -> Compare {
+    options.compare.clone().or_else(|| case.compare.clone()).unwrap_or_default()
+}
+
+/// Turns what the program did into a verdict: a run that failed on its
+/// own (limits, crash, exit code) is judged on that; otherwise its output
+/// is blessed (`--bless`), checked by the case's checker, or compared. A
+/// failure shows the case's input.
+pub fn judge(project: &CheckProject, case: &Case, execution: &Execution, options: &CheckOptions) -> Judged {
+    let mut judged = match failed_run(case, execution, options) {
+        Some(judged) => judged,
+        None => {
+            let blessed = options.bless.then(|| super::bless::bless(project, case, execution, options)).flatten();
+            match (blessed, &case.checker) {
+                (Some(judged), _) => judged,
+                (None, Some(checker)) => super::checker::judge(project, case, checker, &execution.stdout, options),
+                (None, None) => compare(case, execution, options),
+            }
+        }
+    };
+    if options.bless && judged.verdict == Verdict::WrongOutput && matches!(case.expected, Text::Inline(_)) {
+        judged.message.push_str("; --bless does not rewrite an inline `stdout` in jbuild.toml: change it by hand");
+    }
+    if !judged.verdict.passed() && judged.verdict != Verdict::ConfigError {
+        append_input(case, &mut judged.details);
+    }
+    judged
+}
+
+/// The verdict when the program failed before its output counts: a
+/// limit, a JVM that did not start, an unexpected exit code.
+fn failed_run(case: &Case, execution: &Execution, options: &CheckOptions) -> Option<Judged> {
     let stderr = String::from_utf8_lossy(&execution.stderr);
     if execution.timed_out {
-        return (
+        return Some(Judged::new(
             Verdict::Timeout,
             format!(
                 "killed after {:.1}s (limit {:.1}s; {:.1}s of CPU time)",
@@ -69,23 +127,31 @@ pub fn judge(case: &Case, execution: &Execution, options: &CheckOptions) -> (Ver
                 execution.cpu.as_secs_f64()
             ),
             super::classroom::streams(execution),
-        );
+        ));
     }
     if execution.output_exceeded {
-        return (
+        return Some(Judged::new(
             Verdict::OutputLimit,
             format!("printed more than {}; stopped", super::summary::size(options.output_limit)),
             String::new(),
-        );
+        ));
     }
     if execution.out_of_memory && execution.code != Some(case.expected_code) {
         let memory = memory_mib(case, options);
-        return (Verdict::MemoryLimit, format!("ran out of memory (limit {memory} MiB)"), tail(&stderr, 10));
+        return Some(Judged::new(
+            Verdict::MemoryLimit,
+            format!("ran out of memory (limit {memory} MiB)"),
+            tail(&stderr, 10),
+        ));
     }
     if matches!(case.program, Program::Java { .. })
         && let Some(message) = jvm_start_failure(execution)
     {
-        return (Verdict::RuntimeError, "the JVM could not start (check --memory and --java-arg)".to_owned(), message);
+        return Some(Judged::new(
+            Verdict::RuntimeError,
+            "the JVM could not start (check --memory and --java-arg)".to_owned(),
+            message,
+        ));
     }
     if execution.code != Some(case.expected_code) {
         let how = match (execution.code, execution.signal) {
@@ -93,20 +159,55 @@ pub fn judge(case: &Case, execution: &Execution, options: &CheckOptions) -> (Ver
             (None, Some(signal)) => format!("killed by signal {signal}"),
             (None, None) => "ended abnormally".to_owned(),
         };
-        return (Verdict::RuntimeError, format!("{how}, expected {}", case.expected_code), tail(&stderr, 20));
+        return Some(Judged::new(
+            Verdict::RuntimeError,
+            format!("{how}, expected {}", case.expected_code),
+            tail(&stderr, 20),
+        ));
     }
-    let compare = options.compare.clone().or_else(|| case.compare.clone()).unwrap_or_default();
+    None
+}
+
+/// The output against the expected output, by the case's comparison.
+fn compare(case: &Case, execution: &Execution, options: &CheckOptions) -> Judged {
+    let stdout = String::from_utf8_lossy(&execution.stdout);
+    let compare = compare_of(case, options);
     match case.expected.read().and_then(|expected| Ok((compare.matches(&expected, &stdout)?, expected))) {
-        Ok((true, _)) => (Verdict::Pass, String::new(), String::new()),
+        Ok((true, _)) => Judged::new(Verdict::Pass, String::new(), String::new()),
         Ok((false, expected)) => {
-            let mut details = diff::unified(&expected, &stdout);
-            if let Some(input) = case.stdin.as_ref().and_then(|s| s.read().ok()).filter(|i| !i.is_empty()) {
-                details.push_str(&format!("\ninput:\n{}", tail_head(&input, 20)));
+            let mut details = String::new();
+            let strict = matches!(compare, Compare::Exact | Compare::Lines | Compare::Trimmed);
+            if strict && Compare::Tokens.matches(&expected, &stdout).unwrap_or(false) {
+                details.push_str("note: it would pass with compare = tokens (only the whitespace differs)\n");
             }
-            (Verdict::WrongOutput, format!("output differs ({compare} comparison)"), details)
+            details.push_str(&diff::unified(&expected, &stdout));
+            Judged::new(Verdict::WrongOutput, format!("output differs ({compare} comparison)"), details)
         }
-        Err(e) => (Verdict::RuntimeError, format!("{e:#}"), String::new()),
+        Err(e) => Judged::new(Verdict::RuntimeError, format!("{e:#}"), String::new()),
     }
+}
+
+/// Adds the case's arguments and input (its first lines) to a failure's
+/// details.
+fn append_input(case: &Case, details: &mut String) {
+    let mut shown = String::new();
+    if let Program::Java { args, .. } = &case.program
+        && !args.is_empty()
+    {
+        let quoted: Vec<String> =
+            args.iter().map(|a| crate::toolchain::process::shell_quote(std::ffi::OsStr::new(a))).collect();
+        shown.push_str(&format!("arguments: {}\n", quoted.join(" ")));
+    }
+    if let Some(input) = case.stdin.as_ref().and_then(|s| s.read().ok()).filter(|i| !i.is_empty()) {
+        shown.push_str(&format!("input:\n{}", tail_head(&input, 20)));
+    }
+    if shown.is_empty() {
+        return;
+    }
+    if !details.is_empty() {
+        details.push('\n');
+    }
+    details.push_str(shown.trim_end());
 }
 
 /// The first `lines` lines of `text`, saying how many more there were.

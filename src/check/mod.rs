@@ -3,10 +3,14 @@
 //! the cases in parallel under limits, and reports verdicts, diffs, JUnit
 //! XML, JSON and GitHub annotations.
 
+mod bless;
 pub mod cases;
+pub mod checker;
 pub mod classroom;
 pub mod compare;
 pub mod diff;
+pub mod groups;
+pub mod hidden;
 mod java_case;
 mod pipeline;
 mod projects;
@@ -48,6 +52,8 @@ pub enum Format {
     Text,
     Json,
     Github,
+    /// Gradescope's `results.json`.
+    Gradescope,
 }
 
 /// `jbuild check` options, validated. Limits and the comparison are
@@ -67,6 +73,12 @@ pub struct CheckOptions {
     pub shard: Option<(usize, usize)>,
     /// `--run-as USER`: run graded programs as this user.
     pub run_as: Option<String>,
+    /// `--bless`: write actual outputs into missing or different `.out` files.
+    pub bless: bool,
+    /// `--show-hidden`: report hidden cases in full.
+    pub show_hidden: bool,
+    /// `--grades FILE`: write the gradebook there.
+    pub grades: Option<report::grades::Destination>,
 }
 
 /// A project to check, with its cases.
@@ -77,6 +89,10 @@ pub struct CheckProject {
     /// Its name in reports (see [`project_label`]).
     pub label: String,
     pub cases: Vec<Case>,
+    /// Its `[[group]]` tables, resolved against its cases.
+    pub groups: Vec<groups::Group>,
+    /// What `--bless` wrote in this run.
+    pub blessings: bless::Ledger,
 }
 
 /// What `jbuild check` works through: projects, and projects that could
@@ -108,10 +124,11 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
         let mut index = 0;
         for entry in &mut entries {
             if let Entry::Project(project) = entry {
-                project.cases.retain(|_| {
-                    index += 1;
-                    (index - 1) % n == k - 1
-                });
+                // A group's cases stay in one slice, so it can be scored.
+                let mut keep = groups::slices(&project.cases, &mut index).into_iter().map(|slice| slice % n == k - 1);
+                project.cases.retain(|_| keep.next().unwrap_or(false));
+                let cases = &project.cases;
+                project.groups.retain(|g| cases.iter().any(|c| c.group.as_ref() == Some(&g.name)));
             }
         }
     }
@@ -144,13 +161,32 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     }
     let mut reporter = report::Reporter::new(options.format, workspace.status, single);
     reporter.graded_as_root = graded_as_root;
+    if options.grades == Some(report::grades::Destination::Stdout) {
+        reporter = reporter.on_stderr();
+    }
     let (mut reporter, ordered) = pipeline::run_all(workspace, &entries, options, reporter);
 
     if let Some(path) = &options.junit {
         let xml = report::junit::render(&ordered);
         std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
     }
-    reporter.finish(&ordered)?;
+    let scores = group_scores(&entries, &ordered);
+    reporter.finish(&ordered, &scores)?;
+    if options.bless {
+        let failed = ordered.iter().filter(|r| !r.verdict.passed()).count();
+        if failed > 0 {
+            workspace.status.warning(format_args!(
+                "{} not blessed: --bless writes only the output of a run that ended as expected, \
+                 never an inline `stdout` or a regular expression",
+                count(failed, "failing case")
+            ));
+        } else if !ordered.iter().any(|r| r.blessed.is_some()) {
+            workspace.status.line("Blessed", "nothing: every expected output already matches");
+        }
+    }
+    if let Some(destination) = &options.grades {
+        report::grades::write(destination, &entries, &ordered, &scores, options.shard.is_some())?;
+    }
     Ok(if ordered.iter().all(|r| r.verdict.passed()) {
         ExitStatus::Success
     } else if ordered.iter().all(|r| r.verdict == Verdict::ConfigError) {
@@ -162,14 +198,34 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
 
 /// A project's cases and box, with what is worth saying about them once.
 fn load(ctx: Context, label: &str, options: &CheckOptions, workspace: &Workspace) -> Result<CheckProject> {
-    let found = cases::discover(&ctx)?;
-    cases::check_readable(&found.cases)?;
+    let found = cases::discover(&ctx, options.bless)?;
+    cases::check_readable(&found.cases, options.bless)?;
     for note in found.notes {
         workspace.status.line("Note", format_args!("{label}: {note}"));
     }
     let settings = &ctx.project.settings;
+    let file = ctx.project.root.join(crate::project::settings::SETTINGS_FILE);
+    let mut cases = found.cases;
+    hidden::mark(&settings.hidden, &mut cases, &file)?;
+    if let Some(setting) = &settings.checker {
+        let checker = checker::Checker::resolve(setting, &ctx.project)
+            .map_err(|why| usage(format!("{}: `checker`: {why}", file.display())))?;
+        for case in cases.iter_mut().filter(|c| !c.is_classroom() && c.checker.is_none()) {
+            case.checker = Some(checker.clone());
+        }
+    }
+    let groups = groups::resolve(&settings.groups, &mut cases, &file)?;
     let sandbox = Sandbox::new(options.run_as.as_deref().or(settings.run_as.as_deref()), &settings.env)?;
-    Ok(CheckProject { ctx, sandbox, label: label.to_owned(), cases: found.cases })
+    Ok(CheckProject { ctx, sandbox, label: label.to_owned(), cases, groups, blessings: Default::default() })
+}
+
+/// How every project's groups did.
+fn group_scores(entries: &[Entry], results: &[verdict::CaseResult]) -> Vec<groups::GroupScore> {
+    let projects = entries.iter().filter_map(|e| match e {
+        Entry::Project(project) => Some(project),
+        Entry::Failed { .. } => None,
+    });
+    projects.flat_map(|p| p.groups.iter().map(|g| groups::score(&p.label, g, results))).collect()
 }
 
 /// The last `lines` lines of `text`.

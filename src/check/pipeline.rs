@@ -13,7 +13,7 @@ use super::cases::{Case, Program};
 use super::classroom::{self, Overrides};
 use super::report::Reporter;
 use super::verdict::{CaseResult, Verdict};
-use super::{CheckOptions, CheckProject, Entry, java_case};
+use super::{CheckOptions, CheckProject, Entry, hidden, java_case};
 use crate::build::{CompileFailed, Request, build};
 use crate::context::Workspace;
 use crate::project::target::resolve_class;
@@ -151,14 +151,25 @@ fn run_unit(
 }
 
 fn base_result(project: &CheckProject, case: &Case) -> CaseResult {
-    CaseResult::new(
+    let mut result = CaseResult::new(
         &project.label,
         &case.suite,
         &case.name,
         relative(&project.ctx.cwd, &case.origin),
         case.line,
         case.points,
-    )
+    );
+    result.hidden = case.hidden;
+    result.group = case.group.clone();
+    result
+}
+
+/// A hidden case's result loses its details here, before any report.
+fn sealed(mut result: CaseResult, options: &CheckOptions) -> CaseResult {
+    if result.hidden && !options.show_hidden {
+        hidden::redact(&mut result);
+    }
+    result
 }
 
 fn run_java_case(project: &CheckProject, case: &Case, compiled: &Compiled, options: &CheckOptions) -> CaseResult {
@@ -168,19 +179,21 @@ fn run_java_case(project: &CheckProject, case: &Case, compiled: &Compiled, optio
         result.verdict = Verdict::CompileError;
         result.message = message.clone();
         result.details = diagnostics.clone();
-        return result;
+        return sealed(result, options);
     }
     match java_case::execute_case(project, case, class, args, options) {
         Ok(execution) => {
-            let (verdict, message, details) = java_case::judge(case, &execution, options);
-            result.record(&execution, verdict, message, details);
+            let judged = java_case::judge(project, case, &execution, options);
+            result.record(&execution, judged.verdict, judged.message, judged.details);
+            result.credit = judged.credit;
+            result.blessed = judged.blessed;
         }
         Err(e) => {
             result.verdict = Verdict::RuntimeError;
             result.message = format!("{e:#}");
         }
     }
-    result
+    sealed(result, options)
 }
 
 fn run_classroom_test(
@@ -199,7 +212,7 @@ fn run_classroom_test(
     if outcome.drop_points {
         result.points = None;
     }
-    result
+    sealed(result, options)
 }
 
 /// Compiles the classes a project's Java cases run, once, through the
@@ -209,10 +222,14 @@ fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
     let mut files = Vec::new();
     for case in &project.cases {
         if let Program::Java { class, .. } = &case.program {
-            match resolve_class(&project.ctx.project, class) {
-                Ok(file) if !files.contains(&file) => files.push(file),
-                Ok(_) => {}
-                Err(e) => return Err((format!("{e:#}"), String::new())),
+            // A Java checker compiles with the classes it checks.
+            let checker = case.checker.as_ref().and_then(|c| c.class());
+            for class in std::iter::once(class.as_str()).chain(checker) {
+                match resolve_class(&project.ctx.project, class) {
+                    Ok(file) if !files.contains(&file) => files.push(file),
+                    Ok(_) => {}
+                    Err(e) => return Err((format!("{e:#}"), String::new())),
+                }
             }
         }
     }

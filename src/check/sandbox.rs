@@ -36,6 +36,12 @@ impl Scratch {
         self.dir.path().join("tmp")
     }
 
+    /// A file of jbuild's own in the scratch folder, beside `work/` and
+    /// `tmp/` (what a checker reads: the input, output, expected output).
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
     /// Created by the JVM (`-XX:OnOutOfMemoryError`) when the program ran
     /// out of memory: printing "OutOfMemoryError" does not create it.
     pub fn oom_marker(&self) -> PathBuf {

@@ -4,12 +4,12 @@ use super::verdict::CaseResult;
 
 /// Earned and possible points, when any case carries points.
 pub fn points(results: &[CaseResult]) -> Option<(f64, f64)> {
-    let with_points: Vec<_> = results.iter().filter_map(|r| r.points.map(|p| (p, r.verdict.passed()))).collect();
+    let with_points: Vec<_> = results.iter().filter_map(|r| r.points.map(|p| (p, r.fraction()))).collect();
     if with_points.is_empty() {
         return None;
     }
     let possible = with_points.iter().map(|(p, _)| p).sum();
-    let earned = with_points.iter().filter(|(_, passed)| *passed).map(|(p, _)| p).sum();
+    let earned = with_points.iter().map(|(p, fraction)| p * fraction).sum();
     Some((earned, possible))
 }
 

@@ -75,6 +75,17 @@ pub struct CaseResult {
     pub file: String,
     pub line: Option<usize>,
     pub points: Option<f64>,
+    /// Its details are never shown (see `check::hidden`).
+    pub hidden: bool,
+    /// The `[[group]]` it is scored in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The fraction of its points a checker awarded (`points X`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit: Option<f64>,
+    /// The expected-output file `--bless` wrote for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blessed: Option<String>,
 }
 
 fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
@@ -105,7 +116,17 @@ impl CaseResult {
             file,
             line,
             points,
+            hidden: false,
+            group: None,
+            credit: None,
+            blessed: None,
         }
+    }
+
+    /// The fraction of its points it earned: what a checker awarded, else
+    /// all for a pass and none for a failure.
+    pub fn fraction(&self) -> f64 {
+        self.credit.unwrap_or(if self.verdict.passed() { 1.0 } else { 0.0 })
     }
 
     /// Records what the program did and the verdict on it.

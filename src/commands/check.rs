@@ -6,7 +6,7 @@
 
 use anyhow::Result;
 
-use crate::check::CheckOptions;
+use crate::check::{CheckOptions, Format};
 use crate::context::Workspace;
 use crate::error::ExitStatus;
 use crate::toolchain::process::{AbortOnSignal, become_subreaper, set_dumpable};
@@ -17,5 +17,10 @@ pub fn command(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStat
     set_dumpable(false);
     let status = crate::check::run(workspace, options);
     set_dumpable(true);
+    if let (Err(error), Format::Gradescope) = (&status, options.format) {
+        // Gradescope needs a results.json whatever happened, or the student
+        // sees only that the autograder failed.
+        println!("{}", serde_json::to_string_pretty(&crate::check::report::gradescope::failure(error))?);
+    }
     status
 }

@@ -5,6 +5,8 @@ pub mod check;
 pub mod clean;
 pub mod compile;
 pub mod daemon;
+pub mod grades;
 pub mod list;
+pub mod new;
 pub mod run;
 pub mod watch;

@@ -28,6 +28,12 @@ pub struct SettingsFile {
     pub run_as: Option<String>,
     /// `[[check]]` tables: cases for `jbuild check`.
     pub check: Option<Vec<CheckTable>>,
+    /// The program that judges every case's output (see `check::checker`).
+    pub checker: Option<CheckerSetting>,
+    /// Globs of case names (`class/case`) whose details reports never show.
+    pub hidden: Option<Vec<String>>,
+    /// `[[group]]` tables: cases scored together.
+    pub group: Option<Vec<GroupTable>>,
 }
 
 /// One `[[check]]` table of `jbuild.toml`.
@@ -49,6 +55,62 @@ pub struct CheckTable {
     pub points: Option<f64>,
     /// Expected exit code (default 0).
     pub code: Option<i32>,
+    /// This case's checker, instead of the top-level one.
+    pub checker: Option<CheckerSetting>,
+    /// Reports never show this case's input, expected output or diff.
+    pub hidden: Option<bool>,
+}
+
+/// `checker = ["python3", "checkers/sorted.py"]` (a command, run from the
+/// project root) or `checker = "java:checkers.Sorted"` (a class of the
+/// project). Any other string is kept as written, for the check layer to
+/// refuse with the key's location.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckerSetting {
+    Command(Vec<String>),
+    Named(String),
+}
+
+impl<'de> Deserialize<'de> for CheckerSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckerSetting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#"a command as a list of strings (["python3", "checkers/sorted.py"]) or "java:CLASS""#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<CheckerSetting, E> {
+                Ok(CheckerSetting::Named(text.to_owned()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<CheckerSetting, A::Error> {
+                let mut argv = Vec::new();
+                while let Some(arg) = seq.next_element::<String>()? {
+                    argv.push(arg);
+                }
+                Ok(CheckerSetting::Command(argv))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// One `[[group]]` table of `jbuild.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GroupTable {
+    pub name: String,
+    pub points: f64,
+    /// Globs of case names (`class/case`).
+    pub cases: Vec<String>,
+    /// The group's points only when every case passes (default), else
+    /// shared out among its cases.
+    pub all_or_nothing: Option<bool>,
 }
 
 /// Values given on the command line; each wins over its key in `jbuild.toml`.
@@ -84,6 +146,9 @@ pub struct Settings {
     /// Environment variables graded programs may see, by name.
     pub env: Vec<String>,
     pub run_as: Option<String>,
+    pub checker: Option<CheckerSetting>,
+    pub hidden: Vec<String>,
+    pub groups: Vec<GroupTable>,
 }
 
 impl SettingsFile {
@@ -124,6 +189,9 @@ impl Settings {
             checks: file.check.unwrap_or_default(),
             env: file.env.unwrap_or_default(),
             run_as: file.run_as,
+            checker: file.checker,
+            hidden: file.hidden.unwrap_or_default(),
+            groups: file.group.unwrap_or_default(),
         };
         settings.validate(file_path)?;
         Ok(settings)

@@ -11,7 +11,9 @@ fn help_ends_with_examples_and_shows_only_flags_that_matter() {
     assert_outcome_snapshot!("help", help(&["--help"]));
     assert_outcome_snapshot!("check_help", help(&["check", "--help"]));
     assert_outcome_snapshot!("run_help", help(&["run", "--help"]));
-    for command in ["compile", "run", "list", "clean", "check", "watch", "daemon", "completions", "man"] {
+    for command in
+        ["compile", "run", "list", "clean", "check", "new", "grades", "watch", "daemon", "completions", "man"]
+    {
         let out = help(&[command, "--help"]);
         out.success().stdout_has("Example").stdout_has("Global options:");
         let settings = out.stdout.contains("Project settings");

@@ -16,5 +16,6 @@ mod safety;
 mod scanner_diff;
 mod settings;
 mod support;
+mod toolkit;
 mod watch;
 mod worker;

@@ -20,6 +20,7 @@ mod table;
 mod tests_dir;
 pub mod workflow;
 
+use super::checker::Checker;
 use super::classroom::ClassroomTest;
 
 /// What a case runs.
@@ -154,6 +155,12 @@ pub struct Case {
     pub timeout: Option<Duration>,
     pub memory_mib: Option<u64>,
     pub points: Option<f64>,
+    /// Reports never show its input, expected output or diff.
+    pub hidden: bool,
+    /// The program that judges its output, instead of the comparison.
+    pub checker: Option<Checker>,
+    /// The `[[group]]` it is scored in (its points are the group's).
+    pub group: Option<String>,
 }
 
 impl Case {
@@ -180,6 +187,9 @@ impl Case {
             timeout: None,
             memory_mib: None,
             points: None,
+            hidden: false,
+            checker: None,
+            group: None,
         }
     }
 
@@ -205,6 +215,9 @@ impl Case {
             timeout: None,
             memory_mib: None,
             points,
+            hidden: false,
+            checker: None,
+            group: None,
         }
     }
 
@@ -220,8 +233,9 @@ pub struct Discovered {
     pub notes: Vec<String>,
 }
 
-/// Every case of a project, in a stable order.
-pub fn discover(ctx: &Context) -> Result<Discovered> {
+/// Every case of a project, in a stable order. `blessing`: a `.in` without
+/// its `.out` is a case whose `.out` `--bless` is to write.
+pub fn discover(ctx: &Context, blessing: bool) -> Result<Discovered> {
     let root = &ctx.project.root;
     let mut tree: Option<SourceTree> = None;
     let mut default_main = || -> Result<String> {
@@ -231,14 +245,14 @@ pub fn discover(ctx: &Context) -> Result<Discovered> {
     let mut found = Discovered::default();
     let tests = root.join("tests");
     if tests.is_dir() {
-        found.cases.extend(tests_dir::cases(root, &tests, &mut default_main)?);
+        found.cases.extend(tests_dir::cases(root, &tests, &mut default_main, blessing)?);
     }
     let oj = root.join("test");
     if oj.is_dir() {
-        found.cases.extend(oj::cases(root, &oj, &mut default_main)?);
+        found.cases.extend(oj::cases(root, &oj, &mut default_main, blessing)?);
     }
     for (index, table) in ctx.project.settings.checks.iter().enumerate() {
-        found.cases.push(table::case(ctx, index, table, &mut default_main)?);
+        found.cases.push(table::case(ctx, index, table, &mut default_main, blessing)?);
     }
     check_classes_exist(ctx, &found.cases, &mut tree)?;
     let autograding = root.join(autograding::PATH);
@@ -311,10 +325,12 @@ fn default_main_class(ctx: &Context, tree: &SourceTree) -> Result<String> {
 }
 
 /// Fails with a clear message when a `.out` file cannot possibly be read
-/// (checked up front so one bad file does not surface mid-run).
-pub fn check_readable(cases: &[Case]) -> Result<()> {
+/// (checked up front so one bad file does not surface mid-run). A missing
+/// `.out` is fine when `--bless` is to write it.
+pub fn check_readable(cases: &[Case], blessing: bool) -> Result<()> {
     for case in cases {
-        for text in [Some(&case.expected), case.stdin.as_ref()].into_iter().flatten() {
+        let expected = Some(&case.expected).filter(|_| !blessing);
+        for text in [expected, case.stdin.as_ref()].into_iter().flatten() {
             if let Text::File(path) = text
                 && let Err(e) = std::fs::metadata(path)
             {

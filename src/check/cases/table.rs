@@ -6,18 +6,21 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::{Case, Text};
+use crate::check::checker::Checker;
 use crate::check::compare::Compare;
 use crate::context::Context;
 use crate::error::usage;
 use crate::project::settings::{CheckTable, SETTINGS_FILE};
 use crate::scanner::is_class_name;
 
-/// A `[[check]]` table of `jbuild.toml`.
+/// A `[[check]]` table of `jbuild.toml`. `blessing`: its `stdout-file` may
+/// be missing (`--bless` writes it).
 pub fn case(
     ctx: &Context,
     index: usize,
     table: &CheckTable,
     default_main: &mut dyn FnMut() -> Result<String>,
+    blessing: bool,
 ) -> Result<Case> {
     let root = &ctx.project.root;
     let file = root.join(SETTINGS_FILE);
@@ -40,6 +43,7 @@ pub fn case(
     let expected = match (&table.stdout, &table.stdout_file) {
         (Some(_), Some(_)) => return Err(bad("stdout-file", "give `stdout` or `stdout-file`, not both".to_owned())),
         (Some(text), None) => Text::Inline(text.clone()),
+        (None, Some(path)) if blessing && !root.join(path).exists() => Text::File(root.join(path)),
         (None, Some(path)) => Text::File(inside("stdout-file", path)?),
         (None, None) => return Err(bad("stdout", "every check needs `stdout` or `stdout-file`".to_owned())),
     };
@@ -63,7 +67,13 @@ pub fn case(
     {
         return Err(bad("code", format!("{code} is not an exit code (0 to 255)")));
     }
+    let checker = match &table.checker {
+        Some(setting) => Some(Checker::resolve(setting, &ctx.project).map_err(|why| bad("checker", why))?),
+        None => None,
+    };
     Ok(Case {
+        checker,
+        hidden: table.hidden.unwrap_or(false),
         expected_code: table.code.unwrap_or(0),
         compare,
         timeout,

@@ -13,8 +13,14 @@ use crate::scanner::is_class_name;
 /// `tests/<class or package path>/<case>.out` with optional `.in`, `.args`,
 /// `.code`. Symlinks are followed while they stay inside the project
 /// (`root`); one that leads out, or a case file that is not a regular file,
-/// is an error naming it.
-pub fn cases(root: &Path, tests: &Path, default_main: &mut dyn FnMut() -> Result<String>) -> Result<Vec<Case>> {
+/// is an error naming it. `blessing`: a `.in` without its `.out` is a case
+/// whose `.out` `--bless` writes.
+pub fn cases(
+    root: &Path,
+    tests: &Path,
+    default_main: &mut dyn FnMut() -> Result<String>,
+    blessing: bool,
+) -> Result<Vec<Case>> {
     // Group files by (folder, stem).
     let mut groups: BTreeMap<(PathBuf, String), BTreeMap<String, PathBuf>> = BTreeMap::new();
     for entry in walkdir::WalkDir::new(tests).follow_links(true).sort_by_file_name() {
@@ -31,12 +37,21 @@ pub fn cases(root: &Path, tests: &Path, default_main: &mut dyn FnMut() -> Result
     }
     let mut cases = Vec::new();
     for ((folder, stem), files) in groups {
-        let Some(out) = files.get("out") else {
-            let orphan = files.values().next().expect("a group has a file");
-            return Err(usage(format!(
-                "{}: no expected output {stem}.out beside it (each case needs a .out file)",
-                orphan.display()
-            )));
+        let missing;
+        let out = match (files.get("out"), files.get("in")) {
+            (Some(out), _) => out,
+            (None, Some(input)) if blessing => {
+                missing = input.with_extension("out");
+                &missing
+            }
+            (None, input) => {
+                let orphan = files.values().next().expect("a group has a file");
+                let bless = if input.is_some() { "; `jbuild check --bless` writes it" } else { "" };
+                return Err(usage(format!(
+                    "{}: no expected output {stem}.out beside it (each case needs a .out file{bless})",
+                    orphan.display()
+                )));
+            }
         };
         let relative = folder.strip_prefix(tests).unwrap_or(&folder);
         let class = if relative.as_os_str().is_empty() {

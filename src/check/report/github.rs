@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::summary::points_line;
+use crate::check::groups::GroupScore;
+use crate::check::summary::{number, points_line};
 use crate::check::verdict::{CaseResult, Verdict};
 
 /// GitHub shows at most 10 error annotations per step; keep one slot for
@@ -118,6 +119,28 @@ pub fn summary(results: &[CaseResult], points: Option<(f64, f64)>) -> String {
             cell(&result.name),
             result.verdict.describe(),
             result.time.as_secs_f64()
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+/// The groups' table appended to the step summary (nothing without groups).
+pub fn group_summary(groups: &[GroupScore]) -> String {
+    if groups.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("| | Project | Group | Points | Cases passed |\n|---|---|---|---:|---:|\n");
+    for group in groups {
+        let icon = if group.passed == group.cases.len() { "✅" } else { "❌" };
+        text.push_str(&format!(
+            "| {icon} | {} | {} | {} / {} | {} / {} |\n",
+            cell(&group.project),
+            cell(&group.name),
+            number(group.earned),
+            number(group.points),
+            group.passed,
+            group.cases.len()
         ));
     }
     text.push('\n');

@@ -1,16 +1,21 @@
 //! What `jbuild check` prints: a line per case with diffs for failures, or
-//! one JSON document, or the same text with GitHub Actions annotations; and
-//! always a last line `N passed, N failed`.
+//! one JSON document (jbuild's own, or Gradescope's `results.json`), or the
+//! same text with GitHub Actions annotations; and always a last line
+//! `N passed, N failed`.
 
 pub mod github;
+pub mod grades;
+pub mod gradescope;
 pub mod junit;
 
 use std::io::Write;
+use std::time::Instant;
 
 use anyhow::Result;
 
 use super::Format;
-use super::summary::{points, points_line};
+use super::groups::{GroupScore, points};
+use super::summary::{number, points_line};
 use super::verdict::{CaseResult, Verdict};
 use crate::term::{BAD, GOOD, Status};
 
@@ -25,6 +30,9 @@ pub struct Reporter {
     /// The project whose GitHub `::group::` is open.
     group: Option<String>,
     stop_token: String,
+    /// stdout belongs to something else (`--grades -`): report on stderr.
+    on_stderr: bool,
+    started: Instant,
 }
 
 impl Reporter {
@@ -37,15 +45,34 @@ impl Reporter {
             graded_as_root: false,
             group: None,
             stop_token: github::stop_token(),
+            on_stderr: false,
+            started: Instant::now(),
         }
+    }
+
+    /// Reports on stderr, leaving stdout to the gradebook.
+    pub fn on_stderr(self) -> Reporter {
+        Reporter { on_stderr: true, ..self }
+    }
+
+    fn out(&self) -> Box<dyn Write> {
+        if self.on_stderr { Box::new(std::io::stderr().lock()) } else { Box::new(std::io::stdout().lock()) }
+    }
+
+    /// Whether the format is one document on stdout.
+    fn is_document(&self) -> bool {
+        matches!(self.format, Format::Json | Format::Gradescope)
     }
 
     /// Shows one finished case (in order).
     pub fn case(&mut self, result: &CaseResult) {
-        if self.format == Format::Json {
+        if let Some(file) = &result.blessed {
+            self.status.line("Blessed", file);
+        }
+        if self.is_document() {
             return;
         }
-        let mut out = std::io::stdout().lock();
+        let mut out = self.out();
         if self.format == Format::Github && self.group.as_deref() != Some(&result.project) {
             if self.group.is_some() {
                 let _ = writeln!(out, "::endgroup::");
@@ -89,12 +116,13 @@ impl Reporter {
         }
     }
 
-    /// Closes groups, prints JSON or annotations, the points and the summary line.
-    pub fn finish(&mut self, results: &[CaseResult]) -> Result<()> {
+    /// Closes groups, prints JSON or annotations, the groups, the points
+    /// and the summary line.
+    pub fn finish(&mut self, results: &[CaseResult], groups: &[GroupScore]) -> Result<()> {
         let passed = results.iter().filter(|r| r.verdict.passed()).count();
         let failed = results.len() - passed;
-        let points = points(results);
-        let mut out = std::io::stdout().lock();
+        let points = points(results, groups);
+        let mut out = self.out();
         match self.format {
             Format::Json => {
                 let document = serde_json::json!({
@@ -103,8 +131,13 @@ impl Reporter {
                     "points": points.map(|(earned, possible)| serde_json::json!({"earned": earned, "possible": possible})),
                     "format_version": 1,
                     "graded_as_root": self.graded_as_root,
+                    "groups": groups,
                     "cases": results,
                 });
+                writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
+            }
+            Format::Gradescope => {
+                let document = gradescope::render(results, groups, self.started.elapsed());
                 writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
             }
             Format::Github => {
@@ -120,24 +153,45 @@ impl Reporter {
                         file.write_all(b"> **Note:** graded programs ran as root (no `--run-as`).\n\n")?;
                     }
                     file.write_all(github::summary(results, points).as_bytes())?;
+                    file.write_all(github::group_summary(groups).as_bytes())?;
                 }
             }
             Format::Text => {}
         }
         let summary = format!("{passed} passed, {failed} failed");
-        if self.format == Format::Json {
+        if self.is_document() {
             // stdout is one JSON document; the summary goes beside it.
             drop(out);
+            for group in groups {
+                self.status.line("Group", self.group_line(group));
+            }
             if let Some((earned, possible)) = points {
                 eprintln!("{}", points_line(earned, possible));
             }
             eprintln!("{summary}");
         } else {
+            for group in groups {
+                writeln!(out, "group {}", self.group_line(group))?;
+            }
             if let Some((earned, possible)) = points {
                 writeln!(out, "{}", points_line(earned, possible))?;
             }
             writeln!(out, "{summary}")?;
         }
         Ok(())
+    }
+
+    /// `basics: 2/2 (2 of 2 cases passed)`, with the project when there are several.
+    fn group_line(&self, group: &GroupScore) -> String {
+        let project = if self.single_project { String::new() } else { format!("{}: ", group.project) };
+        let rule = if group.all_or_nothing && group.passed < group.cases.len() { "; all or nothing" } else { "" };
+        format!(
+            "{project}{}: {}/{} ({} of {} cases passed{rule})",
+            group.name,
+            number(group.earned),
+            number(group.points),
+            group.passed,
+            group.cases.len()
+        )
     }
 }

@@ -1,0 +1,229 @@
+//! `jbuild check --bless`: the program's actual stdout becomes the expected
+//! output of each case whose `.out` (or `stdout-file`) is missing or does
+//! not match. A case that failed for another reason than its output is
+//! never blessed, nor one judged by a checker (unless its file is
+//! missing), nor a regular expression, nor an inline `stdout`.
+//!
+//! Writes stay inside the project: the path is walked folder by folder from
+//! the project root without following any symlink, and the file is written
+//! beside its final place and renamed over it, so a reader sees the old or
+//! the new output, never half of one.
+
+use std::collections::BTreeMap;
+use std::ffi::{CString, OsStr};
+use std::io::Write;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::cases::{Case, Text};
+use super::compare::Compare;
+use super::java_case::{Judged, compare_of};
+use super::runner::Execution;
+use super::verdict::Verdict;
+use super::{CheckOptions, CheckProject};
+use crate::project::normalize;
+use crate::term::relative;
+
+/// The files one project's run has blessed, and the output each got: two
+/// cases that share an expected output must agree on it.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    written: Mutex<BTreeMap<PathBuf, blake3::Hash>>,
+}
+
+/// Blesses the case's expected output with what the program printed, when
+/// that is what `--bless` is for; `None` leaves the case to be judged as
+/// usual (it passes as it is, or it is not a case `--bless` rewrites).
+pub fn bless(project: &CheckProject, case: &Case, execution: &Execution, options: &CheckOptions) -> Option<Judged> {
+    let Text::File(path) = &case.expected else { return None };
+    let shown = relative(&project.ctx.cwd, path);
+    let compare = compare_of(case, options);
+    let exists = std::fs::symlink_metadata(path).is_ok();
+    if compare == Compare::Regex {
+        return (!exists).then(|| {
+            Judged::config(format!("--bless does not write regular expressions: write {shown} by hand"), String::new())
+        });
+    }
+    if exists {
+        if case.checker.is_some() {
+            return None;
+        }
+        let stdout = String::from_utf8_lossy(&execution.stdout);
+        if !matches!(case.expected.read().and_then(|expected| compare.matches(&expected, &stdout)), Ok(false)) {
+            return None;
+        }
+    }
+    Some(match project.blessings.write(&project.ctx.project.root, path, &execution.stdout) {
+        Ok(()) => Judged { blessed: Some(shown), ..Judged::new(Verdict::Pass, String::new(), String::new()) },
+        Err(e) => Judged::config(format!("--bless could not write {shown}: {e:#}"), String::new()),
+    })
+}
+
+impl Ledger {
+    fn write(&self, root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+        let hash = blake3::hash(bytes);
+        let mut written = self.written.lock().expect("bless ledger lock");
+        match written.get(path) {
+            Some(earlier) if *earlier == hash => return Ok(()),
+            Some(_) => bail!(
+                "another case blessed it in this run with a different output (cases that share an expected output must print the same)"
+            ),
+            None => {}
+        }
+        write_inside(root, path, bytes)?;
+        written.insert(path.to_path_buf(), hash);
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `path` inside `root`, atomically, through real
+/// folders only: every folder below `root` is opened relative to the one
+/// above it with `O_NOFOLLOW`, so no symlink (and no folder swapped for one
+/// meanwhile) can lead the write elsewhere. An existing file keeps its
+/// mode and owner; a new one gets 0644 and its folder's owner.
+pub fn write_inside(root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    let (root, path) = (normalize(root), normalize(path));
+    let inside = path.strip_prefix(&root).ok().filter(|p| !p.as_os_str().is_empty());
+    let Some(inside) = inside else { bail!("{} is outside the project {}", path.display(), root.display()) };
+    let names: Vec<&OsStr> = inside
+        .components()
+        .map(|c| match c {
+            Component::Normal(name) => Ok(name),
+            _ => Err(anyhow::anyhow!("{}: not a plain path inside the project", path.display())),
+        })
+        .collect::<Result<_>>()?;
+    let (name, folders) = names.split_last().expect("a path below the root has a name");
+    let mut dir = open(None, root.as_os_str(), libc::O_DIRECTORY)
+        .with_context(|| format!("opening the project folder {}", root.display()))?;
+    let mut walked = PathBuf::new();
+    for folder in folders {
+        walked.push(folder);
+        dir = open(Some(&dir), folder, libc::O_DIRECTORY | libc::O_NOFOLLOW).map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP | libc::ENOTDIR) => anyhow::anyhow!(
+                "{} is a symlink or not a folder; --bless writes only through the project's real folders",
+                walked.display()
+            ),
+            _ => anyhow::Error::new(e).context(format!("opening {}", walked.display())),
+        })?;
+    }
+    let (mode, owner) = match stat_at(&dir, name) {
+        Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => bail!(
+            "{} is a symlink; --bless does not write through symlinks (bless the file it leads to)",
+            inside.display()
+        ),
+        Ok(st) if st.st_mode & libc::S_IFMT != libc::S_IFREG => bail!("{} is not a regular file", inside.display()),
+        Ok(st) => (st.st_mode & 0o777, (st.st_uid, st.st_gid)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let st = stat_at(&dir, OsStr::new(".")).context("reading the folder")?;
+            (0o644, (st.st_uid, st.st_gid))
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("reading {}", inside.display()))),
+    };
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).expect("the OS random source");
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let temp = format!(".{}.jbuild-bless-{hex}", name.to_string_lossy());
+    let fd = open(Some(&dir), OsStr::new(&temp), libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW)
+        .with_context(|| format!("creating a file beside {}", inside.display()))?;
+    let written = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::from(fd);
+        file.write_all(bytes)?;
+        // SAFETY: fchown and fchmod on a descriptor we own; failing to give
+        // the file to its old owner (not root) is harmless.
+        unsafe {
+            libc::fchown(file.as_raw_fd(), owner.0, owner.1);
+            if libc::fchmod(file.as_raw_fd(), mode) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+        file.sync_all()?;
+        let (from, to) = (c_name(OsStr::new(&temp))?, c_name(name)?);
+        // SAFETY: both names are relative to the same open folder.
+        if unsafe { libc::renameat(dir.as_raw_fd(), from.as_ptr(), dir.as_raw_fd(), to.as_ptr()) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        if let Ok(temp) = c_name(OsStr::new(&temp)) {
+            // SAFETY: removing the file we created, relative to its folder.
+            unsafe { libc::unlinkat(dir.as_raw_fd(), temp.as_ptr(), 0) };
+        }
+        return Err(anyhow::Error::new(e).context(format!("writing {}", inside.display())));
+    }
+    Ok(())
+}
+
+fn c_name(name: &OsStr) -> std::io::Result<CString> {
+    CString::new(name.as_bytes()).map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "a NUL in a name"))
+}
+
+/// `openat(dir, name, flags | O_CLOEXEC)` (plain `open` without `dir`),
+/// files created with mode 0600 until their mode is set.
+fn open(dir: Option<&OwnedFd>, name: &OsStr, flags: libc::c_int) -> std::io::Result<OwnedFd> {
+    let name = c_name(name)?;
+    let at = dir.map_or(libc::AT_FDCWD, |d| d.as_raw_fd());
+    let read = if flags & libc::O_WRONLY == 0 { libc::O_RDONLY } else { 0 };
+    // SAFETY: a valid NUL-terminated name and a descriptor we own (or AT_FDCWD).
+    let fd = unsafe { libc::openat(at, name.as_ptr(), flags | read | libc::O_CLOEXEC, 0o600 as libc::c_uint) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`.
+fn stat_at(dir: &OwnedFd, name: &OsStr) -> std::io::Result<libc::stat> {
+    let name = c_name(name)?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: a valid name, a descriptor we own and room for the result.
+    if unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fstatat succeeded, so it filled the struct.
+    Ok(unsafe { st.assume_init() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_new_and_existing_files_atomically() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("tests/Main")).unwrap();
+        let out = root.path().join("tests/Main/a.out");
+        write_inside(root.path(), &out, b"one\n").unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"one\n");
+        write_inside(root.path(), &out, b"two\n").unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"two\n");
+        let names: Vec<_> = std::fs::read_dir(root.path().join("tests/Main")).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+        // `..` that stays inside is fine.
+        write_inside(root.path(), &root.path().join("tests/../tests/Main/b.out"), b"b").unwrap();
+        assert_eq!(std::fs::read(root.path().join("tests/Main/b.out")).unwrap(), b"b");
+    }
+
+    #[test]
+    fn never_follows_symlinks_nor_leaves_the_project() {
+        let root = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("tests")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), root.path().join("tests/Linked")).unwrap();
+        let error = write_inside(root.path(), &root.path().join("tests/Linked/a.out"), b"x").unwrap_err();
+        assert!(format!("{error:#}").contains("tests/Linked is a symlink or not a folder"), "{error:#}");
+        std::fs::write(elsewhere.path().join("target.out"), "old").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path().join("target.out"), root.path().join("tests/link.out")).unwrap();
+        let error = write_inside(root.path(), &root.path().join("tests/link.out"), b"x").unwrap_err();
+        assert!(format!("{error:#}").contains("does not write through symlinks"), "{error:#}");
+        assert_eq!(std::fs::read_to_string(elsewhere.path().join("target.out")).unwrap(), "old");
+        let error = write_inside(root.path(), &root.path().join("../x.out"), b"x").unwrap_err();
+        assert!(format!("{error:#}").contains("outside the project"), "{error:#}");
+        assert!(std::fs::read_dir(elsewhere.path()).unwrap().count() == 1);
+    }
+}
