@@ -308,6 +308,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "USER")]
     pub run_as: Option<String>,
 
+    /// Run a project's Java cases one after another in a warm JVM, each in a fresh class loader
+    #[arg(long)]
+    pub reuse_jvm: bool,
+
     /// Write each case's actual output into its missing or different .out file (or stdout-file).
     #[arg(long)]
     pub bless: bool,

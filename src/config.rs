@@ -174,6 +174,7 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
         format,
         shard: args.shard,
         run_as: args.run_as.clone(),
+        reuse_jvm: args.reuse_jvm,
         bless: args.bless,
         show_hidden: args.show_hidden,
         grades,

@@ -31,6 +31,11 @@ pub fn execute_case(
     args: &[String],
     options: &CheckOptions,
 ) -> Result<Execution> {
+    if options.reuse_jvm
+        && let Some(execution) = super::warm::execute(project, case, class, args, options)?
+    {
+        return Ok(execution);
+    }
     let sandbox = &project.sandbox;
     let limits = Limits { timeout: timeout(case, options), output: options.output_limit };
     let stdin = case.stdin.as_ref().map_or(Stdin::Empty, Stdin::Text);

@@ -19,6 +19,7 @@ pub mod runner;
 pub mod sandbox;
 pub mod summary;
 pub mod verdict;
+mod warm;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -73,6 +74,8 @@ pub struct CheckOptions {
     pub shard: Option<(usize, usize)>,
     /// `--run-as USER`: run graded programs as this user.
     pub run_as: Option<String>,
+    /// `--reuse-jvm`: Java cases through a warm case runner.
+    pub reuse_jvm: bool,
     /// `--bless`: write actual outputs into missing or different `.out` files.
     pub bless: bool,
     /// `--show-hidden`: report hidden cases in full.

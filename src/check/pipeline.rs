@@ -38,7 +38,7 @@ pub fn run_all(
     options: &CheckOptions,
     mut reporter: Reporter,
 ) -> (Reporter, Vec<CaseResult>) {
-    let (units, total) = plan(entries);
+    let (units, total) = plan(entries, options.reuse_jvm);
     let compiled: Vec<OnceLock<Compiled>> = entries.iter().map(|_| OnceLock::new()).collect();
     let (queue, work) = mpsc::channel::<Unit>();
     let work = Mutex::new(work);
@@ -87,7 +87,9 @@ pub fn run_all(
 }
 
 /// The units of work of each entry, and how many results they give.
-fn plan(entries: &[Entry]) -> (Vec<Vec<Unit>>, usize) {
+/// With `reuse_jvm`, a project's Java cases are one unit too, so they run
+/// one after another in one warm runner instead of starting one per thread.
+fn plan(entries: &[Entry], reuse_jvm: bool) -> (Vec<Vec<Unit>>, usize) {
     let mut index = 0;
     let mut next = || {
         index += 1;
@@ -99,13 +101,18 @@ fn plan(entries: &[Entry]) -> (Vec<Vec<Unit>>, usize) {
         match entry {
             Entry::Failed { .. } => units.push(Unit::Failed { entry: e, index: next() }),
             Entry::Project(project) => {
-                let mut sequence = Vec::new();
+                let (mut sequence, mut warm) = (Vec::new(), Vec::new());
                 for (c, case) in project.cases.iter().enumerate() {
                     if case.is_classroom() {
                         sequence.push((c, next()));
+                    } else if reuse_jvm {
+                        warm.push((c, next()));
                     } else {
                         units.push(Unit::Case { entry: e, case: c, index: next() });
                     }
+                }
+                if !warm.is_empty() {
+                    units.insert(0, Unit::Sequence { entry: e, cases: warm });
                 }
                 if !sequence.is_empty() {
                     // Long sequential work first, so it overlaps the rest.
@@ -141,10 +148,19 @@ fn run_unit(
         }
         Unit::Sequence { entry, cases } => {
             let Entry::Project(project) = &entries[*entry] else { unreachable!("planned from a project") };
+            let compiled = compiled[*entry].get().expect("compiled before queued");
             let mut memo = classroom::SetupMemo::default();
             cases
                 .iter()
-                .map(|(c, index)| (*index, run_classroom_test(project, &project.cases[*c], options, &mut memo)))
+                .map(|(c, index)| {
+                    let case = &project.cases[*c];
+                    let result = if case.is_classroom() {
+                        run_classroom_test(project, case, options, &mut memo)
+                    } else {
+                        run_java_case(project, case, compiled, options)
+                    };
+                    (*index, result)
+                })
                 .collect()
         }
     }

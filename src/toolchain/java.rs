@@ -32,12 +32,20 @@ pub fn java_command(jdk: &Jdk, launch: &Launch) -> Result<ToolCommand> {
     let mut java = ToolCommand::jdk_tool(&jdk.java);
     java.current_dir(launch.cwd);
     java.arg("-cp").arg(std::env::join_paths(launch.classpath).context("joining the classpath")?);
-    if !crate::env::get().utf8_locale {
-        java.args(UTF8_FLAGS);
-    }
-    java.args(launch.jvm_flags);
+    java.args(jvm_options(launch.jvm_flags));
     java.main_class(launch.class).args(launch.args);
     Ok(java)
+}
+
+/// The JVM options of every java jbuild starts for a program: the UTF-8
+/// flags when the locale needs them, then `jvm_flags`.
+pub fn jvm_options(jvm_flags: &[String]) -> Vec<String> {
+    let mut options = Vec::new();
+    if !crate::env::get().utf8_locale {
+        options.extend(UTF8_FLAGS.iter().map(|f| f.to_string()));
+    }
+    options.extend(jvm_flags.iter().cloned());
+    options
 }
 
 /// Refuses a class whose main method the JDK's launcher cannot start

@@ -4,9 +4,11 @@
 
 pub mod cache;
 pub mod daemon;
+pub mod embedded;
 pub mod frame;
 pub mod java;
 pub mod javac;
 pub mod jdk;
 pub mod process;
+pub mod runner;
 pub mod worker;

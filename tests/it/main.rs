@@ -11,6 +11,7 @@ mod first_contact;
 mod freshness;
 mod readme;
 mod record_safety;
+mod reuse_jvm;
 mod run;
 mod safety;
 mod scanner_diff;
