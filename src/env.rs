@@ -30,6 +30,8 @@ pub const JBUILD_DAEMON_IDLE: &str = "JBUILD_DAEMON_IDLE";
 pub const JBUILD_WORKER_TIMEOUT: &str = "JBUILD_WORKER_TIMEOUT";
 /// Compiles before a worker is replaced by a fresh one (default 500).
 pub const JBUILD_WORKER_MAX_REQUESTS: &str = "JBUILD_WORKER_MAX_REQUESTS";
+/// The JUnit Platform console standalone jar (wins over the `junit` setting).
+pub const JBUILD_JUNIT_JAR: &str = "JBUILD_JUNIT_JAR";
 /// Any non-empty value: no colours (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Non-empty and not `0`: colours even when not on a terminal.
@@ -59,6 +61,8 @@ pub struct Env {
     pub daemon_idle: Duration,
     pub worker_timeout: Duration,
     pub worker_max_requests: u32,
+    /// `JBUILD_JUNIT_JAR`, made absolute against the current folder.
+    pub junit_jar: Option<PathBuf>,
     pub no_color: bool,
     pub clicolor_force: bool,
     pub github_actions: bool,
@@ -105,6 +109,8 @@ impl Env {
                 .unwrap_or(defaults.worker_timeout),
             worker_max_requests: count(JBUILD_WORKER_MAX_REQUESTS, text(JBUILD_WORKER_MAX_REQUESTS)?)?
                 .unwrap_or(defaults.worker_max_requests),
+            junit_jar: set(JBUILD_JUNIT_JAR)
+                .map(|path| std::path::absolute(PathBuf::from(&path)).unwrap_or(path.into())),
             no_color: set(NO_COLOR).is_some(),
             clicolor_force: set(CLICOLOR_FORCE).is_some_and(|v| v != "0"),
             github_actions: var(GITHUB_ACTIONS).is_some_and(|v| v == "true"),
@@ -121,6 +127,7 @@ impl Env {
             daemon_idle: Duration::from_secs(600),
             worker_timeout: Duration::from_secs(300),
             worker_max_requests: 500,
+            junit_jar: None,
             no_color: false,
             clicolor_force: false,
             github_actions: false,

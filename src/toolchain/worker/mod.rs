@@ -8,7 +8,6 @@
 
 use std::ffi::OsString;
 use std::io::{BufReader, Write};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ChildStdin;
 use std::sync::mpsc;
@@ -16,7 +15,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
-use super::cache::{cache_dir, private_dir};
+use super::cache::{Embedded, cache_dir, compile_embedded};
 use super::frame::{self, Compiled, escape};
 use super::jdk::Jdk;
 use super::process::{Io, Spawned, ToolCommand};
@@ -28,8 +27,6 @@ pub const PROTOCOL: &str = "jbuild-worker 1";
 
 /// ... or when its heap is fuller than this after a request.
 const MAX_HEAP_FRACTION: f64 = 0.7;
-/// The file beside the worker's classes that lists their hashes.
-const MANIFEST: &str = "classes.blake3";
 
 /// A running worker JVM.
 pub struct Worker {
@@ -175,62 +172,17 @@ fn read_reply(stdout: &mut impl std::io::BufRead) -> Result<Reply> {
 }
 
 /// The worker's class folder for `jdk` in the cache folder `cache`,
-/// compiling it there first if needed.
-///
-/// Keyed by the JDK and the worker's own source, and safe when several
-/// jbuilds get there at once: each compiles into its own temp folder and the
-/// first rename wins. The classes run with the user's rights, so they are
-/// used only from private folders and only while their hashes match the
-/// manifest written when they were compiled; anything else is rebuilt.
+/// compiling it there first if needed (see [`compile_embedded`]).
 pub fn ensure_compiled(jdk: &Jdk, cache: &Path) -> Result<PathBuf> {
-    let key = blake3::hash(format!("{SOURCE}\n{}\n{}", jdk.javac.display(), jdk.version).as_bytes()).to_hex();
-    let root = cache.join("worker");
-    private_dir(&root)?;
-    let dir = root.join(&key.as_str()[..16]);
-    if dir.exists() {
-        if private_dir(&dir).is_ok() && manifest_matches(&dir) {
-            return Ok(dir);
-        }
-        // Not what jbuild built (tampered, half-written): set it aside.
-        let _ = std::fs::rename(&dir, root.join(format!("discarded-{}", std::process::id())));
-        let _ = std::fs::remove_dir_all(root.join(format!("discarded-{}", std::process::id())));
-    }
-    let staging = tempfile::Builder::new().prefix("building-").tempdir_in(&root)?;
-    let source = staging.path().join("JbuildWorker.java");
-    std::fs::write(&source, SOURCE)?;
-    let out = staging.path().join("classes");
-    let mut javac = ToolCommand::jdk_tool(&jdk.javac);
-    javac.arg("-d").arg(&out).arg("-encoding").arg("UTF-8").arg(&source);
-    let output = javac.output()?;
-    if !output.status.success() {
-        bail!("compiling the compile worker failed: {}", String::from_utf8_lossy(&output.stderr).trim());
-    }
-    std::fs::write(out.join(MANIFEST), manifest(&out)?)?;
-    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o700))?;
-    match std::fs::rename(&out, &dir) {
-        Ok(()) => Ok(dir),
-        Err(_) if manifest_matches(&dir) => Ok(dir), // another jbuild won
-        Err(e) => Err(e).with_context(|| format!("installing the compile worker in {}", dir.display())),
-    }
-}
-
-/// `name hash` lines for every class file in `dir`, sorted.
-fn manifest(dir: &Path) -> Result<String> {
-    let mut lines = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".class") {
-            lines.push(format!("{name} {}", crate::build::record::hash_file(&entry.path())?));
-        }
-    }
-    lines.sort();
-    Ok(lines.join("\n") + "\n")
-}
-
-fn manifest_matches(dir: &Path) -> bool {
-    let recorded = std::fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
-    !recorded.is_empty() && manifest(dir).is_ok_and(|now| now == recorded)
+    let worker = Embedded {
+        label: "the compile worker",
+        folder: "worker",
+        file: "JbuildWorker.java",
+        source: SOURCE,
+        classpath: &[],
+        key: "",
+    };
+    compile_embedded(jdk, cache, &worker)
 }
 
 #[cfg(test)]
