@@ -749,8 +749,13 @@ mod tests {
         assert!(registry().children.contains_key(&pid));
         drop(child);
         assert!(!registry().children.contains_key(&pid));
+        // SIGKILL is delivered asynchronously and the orphaned sleep is
+        // reaped by init: give the group a moment to disappear.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         // SAFETY: probing a process group with signal 0.
-        let alive = unsafe { libc::kill(-(pid as libc::pid_t), 0) } == 0;
-        assert!(!alive, "the background sleep of the group was killed too");
+        while unsafe { libc::kill(-(pid as libc::pid_t), 0) } == 0 {
+            assert!(std::time::Instant::now() < deadline, "the background sleep of the group was killed too");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }
