@@ -9,11 +9,16 @@ use serde::Serialize;
 pub enum Verdict {
     Pass,
     WrongOutput,
+    /// A JUnit assertion failed.
+    AssertionFailed,
     RuntimeError,
     Timeout,
     MemoryLimit,
     OutputLimit,
     CompileError,
+    /// A disabled test, or one whose assumption did not hold: counted
+    /// neither as passed nor as failed, and worth no points either way.
+    Skipped,
 }
 
 impl Verdict {
@@ -21,16 +26,22 @@ impl Verdict {
         self == Verdict::Pass
     }
 
+    /// Whether the case counts as failed (neither passed nor skipped).
+    pub fn failed(self) -> bool {
+        !matches!(self, Verdict::Pass | Verdict::Skipped)
+    }
+
     /// Fixed-width label for the terminal.
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Pass => "PASS",
-            Verdict::WrongOutput => "WRONG",
+            Verdict::WrongOutput | Verdict::AssertionFailed => "WRONG",
             Verdict::RuntimeError => "ERROR",
             Verdict::Timeout => "TIMEOUT",
             Verdict::MemoryLimit => "MEMORY",
             Verdict::OutputLimit => "OUTPUT",
             Verdict::CompileError => "COMPILE",
+            Verdict::Skipped => "SKIP",
         }
     }
 
@@ -39,11 +50,13 @@ impl Verdict {
         match self {
             Verdict::Pass => "passed",
             Verdict::WrongOutput => "wrong output",
+            Verdict::AssertionFailed => "assertion failed",
             Verdict::RuntimeError => "runtime error",
             Verdict::Timeout => "time limit exceeded",
             Verdict::MemoryLimit => "memory limit exceeded",
             Verdict::OutputLimit => "output limit exceeded",
             Verdict::CompileError => "compile error",
+            Verdict::Skipped => "skipped",
         }
     }
 }

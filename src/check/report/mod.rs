@@ -12,7 +12,8 @@ use anyhow::Result;
 use super::Format;
 use super::summary::{number, points};
 use super::verdict::CaseResult;
-use crate::term::{BAD, GOOD, Status};
+use super::verdict::Verdict;
+use crate::term::{BAD, GOOD, Status, WARN};
 
 pub struct Reporter {
     format: Format,
@@ -41,7 +42,11 @@ impl Reporter {
             let _ = writeln!(out, "::group::{}", github::escape_data(&result.project));
             self.group = Some(result.project.clone());
         }
-        let style = if result.verdict.passed() { GOOD } else { BAD };
+        let style = match result.verdict {
+            Verdict::Pass => GOOD,
+            Verdict::Skipped => WARN,
+            _ => BAD,
+        };
         let label = self.status.paint_stdout(style, &format!("{:<8}", result.verdict.label()));
         // One project: its cases need no prefix.
         let project = if self.single_project { String::new() } else { format!("{}: ", result.project) };
@@ -50,6 +55,9 @@ impl Reporter {
             return;
         }
         let _ = writeln!(out, "    {}", result.message);
+        if result.verdict == Verdict::Skipped {
+            return;
+        }
         if !result.details.is_empty() {
             // Program output may contain anything, workflow commands included.
             let guarded = self.format == Format::Github;
@@ -68,7 +76,8 @@ impl Reporter {
     /// Closes groups, prints JSON or annotations, the points and the summary line.
     pub fn finish(&mut self, results: &[CaseResult]) -> Result<()> {
         let passed = results.iter().filter(|r| r.verdict.passed()).count();
-        let failed = results.len() - passed;
+        let failed = results.iter().filter(|r| r.verdict.failed()).count();
+        let skipped = results.len() - passed - failed;
         let points = points(results);
         let mut out = std::io::stdout().lock();
         match self.format {
@@ -76,6 +85,7 @@ impl Reporter {
                 let document = serde_json::json!({
                     "passed": passed,
                     "failed": failed,
+                    "skipped": skipped,
                     "points": points.map(|(earned, possible)| serde_json::json!({"earned": earned, "possible": possible})),
                     "cases": results,
                 });
@@ -102,10 +112,18 @@ impl Reporter {
             if let Some((earned, possible)) = points {
                 self.status.line("Points", format_args!("{} / {}", number(earned), number(possible)));
             }
+            if skipped > 0 {
+                eprintln!("{skipped} skipped");
+            }
             eprintln!("{summary}");
         } else {
             if let Some((earned, possible)) = points {
                 writeln!(out, "points: {}/{}", number(earned), number(possible))?;
+            }
+            // Skipped cases count on neither side; the last line keeps its
+            // `N passed, N failed` shape for scripts.
+            if skipped > 0 {
+                writeln!(out, "{skipped} skipped")?;
             }
             writeln!(out, "{summary}")?;
         }
