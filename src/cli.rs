@@ -120,8 +120,10 @@ pub enum Command {
     },
     /// Remove the class files jbuild produced (and nothing else).
     Clean,
-    /// Compile every exercise and run it against its input/expected-output cases.
+    /// Compile every exercise and run it against its input/expected-output cases and JUnit tests.
     Check(CheckArgs),
+    /// Compile and run the JUnit tests (test/, the `test-src` folder, test classes in src/).
+    Test(TestArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -145,25 +147,43 @@ pub struct CheckArgs {
     /// Projects, or folders of projects (default: this project, or every project below here).
     pub paths: Vec<PathBuf>,
 
-    /// Cases run at once [default: number of cores]
+    /// Comparison: lines (default), exact, tokens, contains, regex, float[:TOL].
+    #[arg(long, value_name = "MODE")]
+    pub compare: Option<String>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TestArgs {
+    /// Tests to run: a class (CalcTest, calc.CalcTest), a method (CalcTest#add), or globs
+    /// (*Test, CalcTest#add*) [default: all]
+    #[arg(value_name = "CLASS|CLASS#METHOD|GLOB")]
+    pub filters: Vec<String>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// How `check` and `test` run and report.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Cases (or projects' JUnit runs) at once [default: number of cores]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Wall-clock limit per case, in seconds.
+    /// Wall-clock limit per case (per JUnit test), in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
 
-    /// Heap limit per case (-Xmx), in MiB.
+    /// Heap limit per case (per JUnit test JVM) (-Xmx), in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     pub memory: u64,
 
     /// Limit on stdout+stderr per case, e.g. 1MiB, 512KiB.
     #[arg(long, value_name = "SIZE", default_value = "1MiB")]
     pub output_limit: String,
-
-    /// Comparison: lines (default), exact, tokens, contains, regex, float[:TOL].
-    #[arg(long, value_name = "MODE")]
-    pub compare: Option<String>,
 
     /// Write JUnit XML here.
     #[arg(long, value_name = "FILE")]
@@ -206,6 +226,8 @@ pub enum WatchCommand {
     Compile { targets: Vec<OsString> },
     /// Rerun the checks after each change.
     Check(CheckArgs),
+    /// Rerun the JUnit tests after each change.
+    Test(TestArgs),
     /// Rerun a main class after each compile, stopping the previous run.
     Run {
         target: Option<OsString>,

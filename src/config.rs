@@ -7,7 +7,8 @@ use anyhow::{Context as _, Result};
 
 use crate::check::{CheckOptions, Format};
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand,
+    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, RunArgs, SettingsArgs, TestArgs,
+    WatchCommand,
 };
 use crate::commands::daemon::DaemonAction;
 use crate::commands::list;
@@ -20,13 +21,25 @@ use crate::term::{ColorChoice, Status, Verbosity};
 /// What to do, free of clap types.
 #[derive(Debug)]
 pub enum Action {
-    Compile { targets: Vec<OsString> },
-    Run { target: Option<OsString>, args: Vec<OsString> },
-    List { all: bool, format: list::ListFormat },
+    Compile {
+        targets: Vec<OsString>,
+    },
+    Run {
+        target: Option<OsString>,
+        args: Vec<OsString>,
+    },
+    List {
+        all: bool,
+        format: list::ListFormat,
+    },
     Clean,
-    Watch { then: WatchAction },
+    Watch {
+        then: WatchAction,
+    },
     Daemon(DaemonAction),
     Check(CheckOptions),
+    /// `jbuild test`: the same machinery, JUnit tests only.
+    Test(CheckOptions),
     Completions(clap_complete::Shell),
 }
 
@@ -63,6 +76,7 @@ impl Config {
             },
             Command::Clean => Action::Clean,
             Command::Check(args) => Action::Check(check_options(&args, env.github_actions)?),
+            Command::Test(args) => Action::Test(test_options(&args, env.github_actions)?),
             Command::Completions { shell } => Action::Completions(shell),
             Command::Daemon { action } => Action::Daemon(match action {
                 DaemonCommand::Status => DaemonAction::Status,
@@ -75,6 +89,7 @@ impl Config {
                     Some(WatchCommand::Compile { targets }) => WatchAction::Compile { targets },
                     Some(WatchCommand::Run { target, args }) => WatchAction::Run { target, args },
                     Some(WatchCommand::Check(args)) => WatchAction::Check(check_options(&args, env.github_actions)?),
+                    Some(WatchCommand::Test(args)) => WatchAction::Check(test_options(&args, env.github_actions)?),
                 },
             },
         };
@@ -103,6 +118,23 @@ fn overrides(flags: SettingsArgs) -> SettingsOverrides {
 
 /// Validates `jbuild check` flags.
 fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions> {
+    let mut options = run_options(&args.run, github_actions)?;
+    options.paths = args.paths.clone();
+    options.compare =
+        args.compare.as_deref().map(str::parse).transpose().map_err(|e| usage(format!("--compare: {e:#}")))?;
+    Ok(options)
+}
+
+/// Validates `jbuild test` flags and filters.
+fn test_options(args: &TestArgs, github_actions: bool) -> Result<CheckOptions> {
+    let mut options = run_options(&args.run, github_actions)?;
+    options.tests_only = true;
+    options.test_filters = args.filters.iter().map(|f| f.parse()).collect::<Result<_>>()?;
+    Ok(options)
+}
+
+/// Validates the flags `check` and `test` share.
+fn run_options(args: &RunArgs, github_actions: bool) -> Result<CheckOptions> {
     let bad = |flag: &str, e: anyhow::Error| usage(format!("{flag}: {e:#}"));
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
         return Err(usage(format!("--timeout {}: must be a positive number of seconds", args.timeout)));
@@ -121,15 +153,17 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
         None => Format::Text,
     };
     Ok(CheckOptions {
-        paths: args.paths.clone(),
+        paths: Vec::new(),
         jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
         timeout: std::time::Duration::from_secs_f64(args.timeout),
         memory_mib: args.memory,
         output_limit: crate::check::parse_size(&args.output_limit).map_err(|e| bad("--output-limit", e))?,
-        compare: args.compare.as_deref().map(str::parse).transpose().map_err(|e| bad("--compare", e))?,
+        compare: None,
         junit: args.junit.clone(),
         format,
         shard: args.shard.as_deref().map(crate::check::parse_shard).transpose().map_err(|e| bad("--shard", e))?,
         run_as: args.run_as.clone(),
+        tests_only: false,
+        test_filters: Vec::new(),
     })
 }

@@ -34,6 +34,7 @@ pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
         Action::Clean => clean::command(&workspace.context()?),
         Action::Watch { then } => watch::command(&workspace, then),
         Action::Check(options) => commands::check::command(&workspace, options),
+        Action::Test(options) => commands::test::command(&workspace, options),
         Action::Completions(shell) => {
             cli::write_completions(*shell, &mut std::io::stdout());
             Ok(ExitStatus::Success)

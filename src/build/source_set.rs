@@ -113,8 +113,8 @@ impl SourceSet {
 
     /// The test source roots and the test sources in `src/`, into
     /// `classes/.jbuild/test-classes/`, against `classes/`, `junit_jar` and
-    /// the lib jars.
-    pub fn tests(project: &Project, junit_jar: &Path) -> Result<SourceSet> {
+    /// the lib jars (the jar may be left out to only list the sources).
+    pub fn tests(project: &Project, junit_jar: Option<&Path>) -> Result<SourceSet> {
         let base = project.root.clone();
         let roots = test_roots(project)?;
         let mut warnings = Vec::new();
@@ -135,8 +135,9 @@ impl SourceSet {
             let src_key = key_of(&relative);
             candidates.push(Candidate { file: set_file(&base, &project.src, relative), src_key: Some(src_key) });
         }
-        let mut classpath = vec![project.classes.clone(), junit_jar.to_path_buf()];
-        classpath.extend(project.jars()?.into_iter().filter(|jar| jar != junit_jar));
+        let mut classpath = vec![project.classes.clone()];
+        classpath.extend(junit_jar.map(Path::to_path_buf));
+        classpath.extend(project.jars()?.into_iter().filter(|jar| Some(jar.as_path()) != junit_jar));
         Ok(SourceSet {
             kind: SetKind::Tests,
             output: project.classes.join(RECORD_DIR).join(TEST_CLASSES),

@@ -6,6 +6,7 @@
 pub mod cases;
 pub mod compare;
 pub mod diff;
+pub mod junit;
 pub mod report;
 pub mod runner;
 pub mod sandbox;
@@ -64,6 +65,10 @@ pub struct CheckOptions {
     pub shard: Option<(usize, usize)>,
     /// `--run-as USER`: run graded programs as this user.
     pub run_as: Option<String>,
+    /// `jbuild test`: JUnit tests only, no input/output cases.
+    pub tests_only: bool,
+    /// `jbuild test FILTER...`: only the JUnit tests these name.
+    pub test_filters: Vec<junit::TestFilter>,
 }
 
 /// A project to check, with its cases.
@@ -82,7 +87,12 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     let mut checked = Vec::new();
     for ctx in projects {
         let label = project_label(&workspace.cwd, &ctx.project.root);
-        let cases = cases::discover(&ctx).with_context(|| format!("project {label}"))?;
+        let mut cases = if options.tests_only {
+            Vec::new()
+        } else {
+            cases::discover(&ctx).with_context(|| format!("project {label}"))?
+        };
+        cases.extend(junit::discover(&ctx, &options.test_filters).with_context(|| format!("project {label}"))?);
         cases::check_readable(&cases)?;
         let settings = &ctx.project.settings;
         let sandbox = Sandbox::new(options.run_as.as_deref().or(settings.run_as.as_deref()), &settings.env)?;
@@ -98,9 +108,22 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
         }
     }
     let total: usize = checked.iter().map(|p| p.cases.len()).sum();
+    if total == 0 && options.tests_only {
+        if !options.test_filters.is_empty() {
+            return Err(junit::nothing_matches(
+                &checked.iter().map(|p| &p.ctx).collect::<Vec<_>>(),
+                &options.test_filters,
+            ));
+        }
+        return Err(usage(format!(
+            "no JUnit tests found in {} project{} (looked for .java files using JUnit in test/, the `test-src` setting's folder, and src/)",
+            checked.len(),
+            if checked.len() == 1 { "" } else { "s" }
+        )));
+    }
     if total == 0 {
         return Err(usage(format!(
-            "no check cases found in {} project{} (looked for tests/, test/, [[check]] in jbuild.toml, .github/classroom/autograding.json)",
+            "no check cases found in {} project{} (looked for tests/, test/, [[check]] in jbuild.toml, .github/classroom/autograding.json, JUnit tests)",
             checked.len(),
             if checked.len() == 1 { "" } else { "s" }
         )));
@@ -120,7 +143,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
         std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
     }
     reporter.finish(&ordered)?;
-    Ok(if ordered.iter().all(|r| r.verdict.passed()) { ExitStatus::Success } else { ExitStatus::Failure })
+    Ok(if ordered.iter().any(|r| r.verdict.failed()) { ExitStatus::Failure } else { ExitStatus::Success })
 }
 
 /// Compiles and runs everything, as a pipeline: this thread compiles one
@@ -137,7 +160,8 @@ fn run_all(
     let prepared: Vec<OnceLock<Prepared>> = checked.iter().map(|_| OnceLock::new()).collect();
     let (queue, work) = mpsc::channel::<(usize, usize, usize)>();
     let work = Mutex::new(work);
-    let (done, results) = mpsc::channel::<(usize, CaseResult)>();
+    // A JUnit case gives one result per test.
+    let (done, results) = mpsc::channel::<(usize, Vec<CaseResult>)>();
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.max(1).min(total) {
             let done = done.clone();
@@ -148,8 +172,12 @@ fn run_all(
                     let Ok((index, p, c)) = next else { break };
                     let project = &checked[p];
                     let prepared = prepared[p].get().expect("prepared before queued");
-                    let result = run_case(project, &project.cases[c], prepared, options);
-                    if done.send((index, result)).is_err() {
+                    let case = &project.cases[c];
+                    let results = match &case.program {
+                        Program::Junit(suite) => junit::run(project, suite, prepared, options),
+                        _ => vec![run_case(project, case, prepared, options)],
+                    };
+                    if done.send((index, results)).is_err() {
                         break;
                     }
                 }
@@ -158,12 +186,15 @@ fn run_all(
         drop(done);
         let printer = scope.spawn(move || {
             let mut pending = BTreeMap::new();
-            let mut ordered = Vec::with_capacity(total);
-            for (index, result) in results {
-                pending.insert(index, result);
-                while let Some(result) = pending.remove(&ordered.len()) {
-                    reporter.case(&result);
-                    ordered.push(result);
+            let (mut ordered, mut next) = (Vec::with_capacity(total), 0);
+            for (index, batch) in results {
+                pending.insert(index, batch);
+                while let Some(batch) = pending.remove(&next) {
+                    for result in batch {
+                        reporter.case(&result);
+                        ordered.push(result);
+                    }
+                    next += 1;
                 }
             }
             (reporter, ordered)
@@ -171,8 +202,9 @@ fn run_all(
         let mut javac = Javac::warm(Some(workspace.cwd.clone())).capturing();
         let mut index = 0;
         for (p, project) in checked.iter().enumerate() {
-            let _ = prepared[p]
-                .set(Prepared { compiled: compile_project(project, &mut javac), setups: run_setups(project, options) });
+            let compiled = compile_project(project, &mut javac);
+            let tests = if compiled.is_ok() { junit::compile(project, &mut javac) } else { Some(Default::default()) };
+            let _ = prepared[p].set(Prepared { compiled, setups: run_setups(project, options), tests });
             for c in 0..project.cases.len() {
                 let _ = queue.send((index, p, c));
                 index += 1;
@@ -235,6 +267,8 @@ struct Prepared {
     compiled: Compiled,
     /// What each distinct autograding `setup` command did.
     setups: BTreeMap<String, Execution>,
+    /// How its JUnit test classes compiled, when it has JUnit tests.
+    tests: Option<junit::TestBuild>,
 }
 
 /// Compiles a project's main classes (or, for shell cases, its whole tree)
@@ -250,9 +284,10 @@ fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
             }
         }
     }
-    // Shell cases (autograding.json) run the project's classes too:
-    // compile the whole tree for them.
-    let request = if !files.is_empty() {
+    // Shell cases (autograding.json) run the project's classes too, and
+    // JUnit tests may use any of them: compile the whole tree for them.
+    let junit = project.cases.iter().any(|c| matches!(c.program, Program::Junit(_)));
+    let request = if !files.is_empty() && !junit {
         Request::Files(files)
     } else if project.ctx.project.list_sources().files.is_empty() {
         return Ok(());
@@ -364,6 +399,7 @@ fn execute_case(project: &CheckProject, case: &Case, options: &CheckOptions) -> 
                 .label(format!("{}: {}", project.label, case.name));
             execute(&mut command, stdin, &limits)
         }
+        Program::Junit(_) => bail!("JUnit tests run as a suite, not as one case"),
     }
 }
 

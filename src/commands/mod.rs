@@ -7,4 +7,5 @@ pub mod compile;
 pub mod daemon;
 pub mod list;
 pub mod run;
+pub mod test;
 pub mod watch;

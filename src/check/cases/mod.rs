@@ -25,6 +25,8 @@ pub enum Program {
     Java { class: String, args: Vec<String> },
     /// A shell command from an autograding.json, run with `sh -c` from the project root.
     Shell { command: String },
+    /// A project's JUnit tests, run together; each test is reported as a case.
+    Junit(Box<super::junit::Suite>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,8 @@
  *     "timeout <seconds>\n"         JUnit's per-test timeout, in a separate thread
  *     "capture <bytes>\n"           output kept per test and stream
  *     "select <class>\n"...         test classes to run (binary names)
- *     "method <class> <glob>\n"...  only these methods of a selected class
+ *     "method <class> <glob>\n"...  only methods matching one of these globs
+ *                                   (`*`, `?`) in a selected class
  *     "exclude <unique id>\n"...    skip these tests (and everything below them)
  *
  *   launcher -> jbuild, on the real stdout, one JSON object per line, each
@@ -23,8 +24,10 @@
  *     {"e":"started", "id"}
  *     {"e":"skipped", "id", "reason"}
  *     {"e":"finished", "id", "status": "passed"|"failed"|"aborted",
- *      "exception", "message", "trace", "ms", "out", "err", "out_bytes", "err_bytes"}
- *     {"e":"crashed", "exception", "message", "trace"}   the launcher itself failed
+ *      "exception", "assertion", "message", "trace",   what it threw, if anything
+ *      "ms", "out", "err", "out_bytes", "err_bytes"}    time, output (tests only)
+ *     {"e":"crashed", "exception", "assertion", "message", "trace"}
+ *                                                the run itself failed
  *     {"e":"done"}
  *
  * A test's System.out and System.err are captured globally (not per
@@ -79,7 +82,7 @@ public final class JbuildJunitLauncher implements TestExecutionListener, PostDis
     private String prefix = "@@ ";
     private final Capture out;
     private final Capture err;
-    private final Map<String, Pattern> methods = new HashMap<>();
+    private final Map<String, List<Pattern>> methods = new HashMap<>();
     private final Set<String> excluded = new HashSet<>();
     private final Map<String, Long> startedAt = new HashMap<>();
     private final Map<String, Integer> order = new HashMap<>();
@@ -111,7 +114,7 @@ public final class JbuildJunitLauncher implements TestExecutionListener, PostDis
         String timeout = null;
         int capture = 64 * 1024;
         List<DiscoverySelector> selectors = new ArrayList<>();
-        Map<String, Pattern> methods = new HashMap<>();
+        Map<String, List<Pattern>> methods = new HashMap<>();
         Set<String> excluded = new HashSet<>();
         for (String line; (line = in.readLine()) != null; ) {
             int space = line.indexOf(' ');
@@ -127,7 +130,7 @@ public final class JbuildJunitLauncher implements TestExecutionListener, PostDis
                 selectors.add(DiscoverySelectors.selectClass(value));
             } else if (key.equals("method")) {
                 int at = value.indexOf(' ');
-                methods.put(value.substring(0, at), glob(value.substring(at + 1)));
+                methods.computeIfAbsent(value.substring(0, at), k -> new ArrayList<>()).add(glob(value.substring(at + 1)));
             } else if (key.equals("exclude")) {
                 excluded.add(value);
             } else {
@@ -182,8 +185,8 @@ public final class JbuildJunitLauncher implements TestExecutionListener, PostDis
         Optional<TestSource> source = descriptor.getSource();
         if (source.isPresent() && source.get() instanceof MethodSource) {
             MethodSource method = (MethodSource) source.get();
-            Pattern wanted = methods.get(method.getClassName());
-            if (wanted != null && !wanted.matcher(method.getMethodName()).matches()) {
+            List<Pattern> wanted = methods.get(method.getClassName());
+            if (wanted != null && wanted.stream().noneMatch(p -> p.matcher(method.getMethodName()).matches())) {
                 return FilterResult.excluded("not selected");
             }
         }
@@ -332,7 +335,8 @@ public final class JbuildJunitLauncher implements TestExecutionListener, PostDis
         } catch (Throwable broken) {
             message = null;
         }
-        return ",\"exception\":" + q(t.getClass().getName()) + ",\"message\":" + q(message) + ",\"trace\":" + q(text);
+        return ",\"exception\":" + q(t.getClass().getName()) + ",\"assertion\":" + (t instanceof AssertionError)
+                + ",\"message\":" + q(message) + ",\"trace\":" + q(text);
     }
 
     /** One event line, written in one call on the real stdout. */

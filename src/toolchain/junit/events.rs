@@ -28,6 +28,9 @@ pub struct Node {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Thrown {
     pub exception: Option<String>,
+    /// It is a `java.lang.AssertionError` (JUnit 4 and 5 assertions are).
+    #[serde(default)]
+    pub assertion: bool,
     pub message: Option<String>,
     pub trace: Option<String>,
 }
