@@ -47,6 +47,12 @@ pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_CTYPE", "LANG"];
 /// an `@argfile`, as a long command line would (as cargo's
 /// `__CARGO_TEST_FORCE_ARGFILE`).
 pub const FORCE_ARGFILE: &str = "__JBUILD_TEST_FORCE_ARGFILE";
+/// For tests: where jbuild looks for the system's JUnit jar instead of the
+/// path Debian's `junit5` package installs it to (so a test can make it
+/// missing on a machine that has it).
+pub const SYSTEM_JUNIT_JAR: &str = "__JBUILD_TEST_SYSTEM_JUNIT_JAR";
+/// Where Debian's and Ubuntu's `junit5` package installs the JUnit jar.
+pub const DEBIAN_JUNIT_JAR: &str = "/usr/share/java/junit-platform-console-standalone.jar";
 
 /// Longest duration any variable may ask for: a day.
 const MAX_SECONDS: f64 = 86_400.0;
@@ -70,6 +76,8 @@ pub struct Env {
     /// Whether the locale already makes java print UTF-8.
     pub utf8_locale: bool,
     pub force_argfile: bool,
+    /// The system's JUnit jar: [`DEBIAN_JUNIT_JAR`] unless a test says otherwise.
+    pub system_junit_jar: PathBuf,
 }
 
 static ENV: OnceLock<Env> = OnceLock::new();
@@ -117,6 +125,7 @@ impl Env {
             step_summary: set(GITHUB_STEP_SUMMARY).map(PathBuf::from),
             utf8_locale: locale_is_utf8(|name| var(name).and_then(|v| v.into_string().ok())),
             force_argfile: set(FORCE_ARGFILE).is_some_and(|v| v != "0"),
+            system_junit_jar: set(SYSTEM_JUNIT_JAR).map_or(defaults.system_junit_jar, PathBuf::from),
         })
     }
 
@@ -134,6 +143,7 @@ impl Env {
             step_summary: None,
             utf8_locale: false,
             force_argfile: false,
+            system_junit_jar: PathBuf::from(DEBIAN_JUNIT_JAR),
         }
     }
 }

@@ -7,6 +7,7 @@ mod compile;
 mod daemon;
 mod errors;
 mod freshness;
+mod junit;
 mod record_safety;
 mod run;
 mod safety;

@@ -7,7 +7,7 @@
 //! JVM that reports no progress for twice that plus five seconds (a hang
 //! JUnit cannot stop: a loop in a constructor, a JUnit 4 test) is killed
 //! with its process group, and so is one that exceeds the whole run's
-//! wall-clock limit. When a JVM ends early (killed, `System.exit`, a crash)
+//! wall-clock limit (every test's timeout, one such stall, and 30 seconds). When a JVM ends early (killed, `System.exit`, a crash)
 //! the test or class it was running is blamed, and the tests not run yet
 //! run again in a fresh JVM without it.
 
@@ -164,8 +164,10 @@ fn run_tests(
             .run_as(project.sandbox.user())
             .label(format!("{}: JUnit tests", project.label));
         ctx.status.command(&java.display_with_cwd(), "");
-        let tests = reporter.expected.max(ledger.known_tests()).max(1) as u32;
-        let limits = Limits { timeout: options.timeout * (tests + 3), output: LAUNCHER_OUTPUT };
+        // Every test's timeout, one stall, and the JVM's start.
+        let tests = reporter.expected.max(ledger.known_tests()) as u32;
+        let overall = options.timeout * tests + idle + Duration::from_secs(30);
+        let limits = Limits { timeout: overall, output: LAUNCHER_OUTPUT };
         let input = Text::Inline(request.render());
         let execution = execute_watched(&mut java, Stdin::Text(&input), &limits, Some(idle))?;
         let (events, stray) = events::parse(&execution.stdout, &request.nonce);

@@ -16,8 +16,6 @@ use crate::error::usage;
 use crate::project::Project;
 use crate::project::settings::SETTINGS_FILE;
 
-/// Where Debian's and Ubuntu's `junit5` package installs the jar.
-pub const DEBIAN_JAR: &str = "/usr/share/java/junit-platform-console-standalone.jar";
 /// The name every release of the jar starts with.
 pub const JAR_PREFIX: &str = "junit-platform-console-standalone";
 /// Where to download it from, for the error that says how to get it.
@@ -58,19 +56,20 @@ pub fn find(project: &Project) -> Result<JunitPlatform> {
     {
         return checked(&jar, &format!("{}/", lib.display()));
     }
-    let debian = Path::new(DEBIAN_JAR);
-    if debian.is_file() {
-        return checked(debian, "the junit5 package");
+    let system = &env.system_junit_jar;
+    if system.is_file() {
+        return checked(system, "the junit5 package");
     }
     let lib = project.lib.clone().unwrap_or_else(|| project.root.join("lib"));
     Err(usage(format!(
         "no JUnit Platform jar for the JUnit tests of {}: jbuild looked at {}, the `junit` setting, \
-         {}/{JAR_PREFIX}*.jar and {DEBIAN_JAR}. Install it with `apt-get install junit5` \
+         {}/{JAR_PREFIX}*.jar and {}. Install it with `apt-get install junit5` \
          (Debian, Ubuntu), or download {JAR_PREFIX}-<version>.jar from Maven Central ({MAVEN_CENTRAL}) \
          into {}/ (jbuild never downloads it itself)",
         project.root.display(),
         crate::env::JBUILD_JUNIT_JAR,
         lib.display(),
+        system.display(),
         lib.display(),
     )))
 }
