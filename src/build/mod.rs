@@ -75,6 +75,12 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
     let upstream_record = set.upstream.as_ref().map(|upstream| BuildRecord::load(upstream).0);
     let files = set.files(upstream_record.as_ref().unwrap_or(&record))?;
     let targets = match request {
+        Request::WholeTree if files.is_empty() && set.kind == SetKind::Main => {
+            // Only test classes in src/: nothing of the main set to compile.
+            ctx.status
+                .line("Skipping", format_args!("the main build: {} holds only test classes", project.src.display()));
+            return Ok(false);
+        }
         Request::WholeTree if files.is_empty() => {
             return Err(usage(format!("no .java files under {}", project.src.display())));
         }

@@ -173,6 +173,12 @@ fn run_tests(
         let (events, stray) = events::parse(&execution.stdout, &request.nonce);
         let end = ledger.record(events);
         if end.done && end.crashed.is_none() {
+            // JUnit listed them but never said how they went: not silently gone.
+            ledger.decide_remaining(&Cause {
+                verdict: Verdict::RuntimeError,
+                message: "JUnit reported no result for this test".to_owned(),
+                details: String::new(),
+            });
             return Ok(ledger);
         }
         let cause = cause_of(&execution, &end, scratch.oom_marker().exists(), &stray, idle, options);
