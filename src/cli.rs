@@ -169,15 +169,15 @@ pub struct TestArgs {
 /// How `check` and `test` run and report.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
-    /// Cases (or projects' JUnit runs) at once [default: number of cores]
+    /// Cases at once (a project's JUnit tests are one) [default: number of cores]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Wall-clock limit per case (per JUnit test), in seconds.
+    /// Wall-clock limit per case (for JUnit: per test), in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
 
-    /// Heap limit per case (per JUnit test JVM) (-Xmx), in MiB.
+    /// Heap limit (-Xmx) per case, and of a project's JUnit test JVM, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     pub memory: u64,
 

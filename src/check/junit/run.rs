@@ -7,9 +7,10 @@
 //! JVM that reports no progress for twice that plus five seconds (a hang
 //! JUnit cannot stop: a loop in a constructor, a JUnit 4 test) is killed
 //! with its process group, and so is one that exceeds the whole run's
-//! wall-clock limit (every test's timeout, one such stall, and 30 seconds). When a JVM ends early (killed, `System.exit`, a crash)
-//! the test or class it was running is blamed, and the tests not run yet
-//! run again in a fresh JVM without it.
+//! wall-clock limit (every test's timeout, one such stall, and 30 seconds).
+//! When a JVM ends early (killed, `System.exit`, a crash) the test or class
+//! it was running is blamed, and the tests not run yet run again in a fresh
+//! JVM without it.
 
 use std::collections::HashMap;
 use std::path::Path;
