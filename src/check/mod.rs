@@ -203,7 +203,7 @@ fn run_all(
         let mut index = 0;
         for (p, project) in checked.iter().enumerate() {
             let compiled = compile_project(project, &mut javac);
-            let tests = if compiled.is_ok() { junit::compile(project, &mut javac) } else { Some(Default::default()) };
+            let tests = if compiled.is_ok() { junit::compile(project, &mut javac) } else { None };
             let _ = prepared[p].set(Prepared { compiled, setups: run_setups(project, options), tests });
             for c in 0..project.cases.len() {
                 let _ = queue.send((index, p, c));
@@ -267,7 +267,8 @@ struct Prepared {
     compiled: Compiled,
     /// What each distinct autograding `setup` command did.
     setups: BTreeMap<String, Execution>,
-    /// How its JUnit test classes compiled, when it has JUnit tests.
+    /// How its JUnit test classes compiled, when it has JUnit tests and
+    /// its main classes compiled.
     tests: Option<junit::TestBuild>,
 }
 

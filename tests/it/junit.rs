@@ -397,3 +397,16 @@ fn watch_test_reruns_the_tests_after_a_fix() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(crate::support::processes_under(&p.root).is_empty(), "no JVM left behind: {stderr}");
 }
+
+#[test]
+#[cfg_attr(not(jbuild_junit), ignore = "needs the JUnit Platform jar (Debian/Ubuntu package junit5)")]
+fn main_classes_that_do_not_compile_fail_every_test_with_their_points() {
+    let p = calc_project();
+    p.write("src/calc/Calc.java", &p.read("src/calc/Calc.java").replace("a + b;", "a + b"));
+    jupiter_test(&p, "CalcTest", "@Tag(\"points=2\")", "    @Test void add() { }\n    @Test void div() { }");
+    let out = p.jbuild(&["test"]).run();
+    out.code(1).stdout_has("';' expected").stdout_has("points: 0/4\n");
+    assert!(line_of(&out.stdout, "calc.CalcTest/add").starts_with("COMPILE"));
+    assert!(line_of(&out.stdout, "calc.CalcTest/div").starts_with("COMPILE"));
+    assert!(!p.exists("classes/.jbuild/test-classes/calc"), "no test compile without main classes");
+}

@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::outcome::{Cause, Ledger, Outcome, ProjectIndex, RunEnd, judge, project_frames, time_of};
-use super::{Suite, TestSource, parse_points};
+use super::{Suite, TestBuild, TestSource, parse_points};
 use crate::build::source_set::test_classes;
 use crate::check::cases::Text;
 use crate::check::runner::{Execution, Limits, Stdin, execute_watched};
@@ -48,15 +48,19 @@ pub(in crate::check) fn run(
 ) -> Vec<CaseResult> {
     let reporter = Reporter::new(project, suite, options);
     let mut results = Vec::new();
-    let Some(build) = &prepared.tests else { return Vec::new() };
-    if let Err((message, diagnostics)) = &prepared.compiled {
-        let cause = Cause { verdict: Verdict::CompileError, message: message.clone(), details: diagnostics.clone() };
-        results.extend(reporter.scanned(|_| true, &cause));
-    } else if let Some(error) = &build.error {
-        let cause = Cause { verdict: Verdict::RuntimeError, message: error.clone(), details: String::new() };
-        results.extend(reporter.scanned(|_| true, &cause));
-    } else {
-        results.extend(reporter.compile_and_run(build));
+    match (&prepared.compiled, &prepared.tests) {
+        (Err((message, diagnostics)), _) => {
+            // No main classes to test: every test fails to compile.
+            let cause =
+                Cause { verdict: Verdict::CompileError, message: message.clone(), details: diagnostics.clone() };
+            results.extend(reporter.scanned(|_| true, &cause));
+        }
+        (Ok(()), Some(TestBuild { error: Some(error), .. })) => {
+            let cause = Cause { verdict: Verdict::RuntimeError, message: error.clone(), details: String::new() };
+            results.extend(reporter.scanned(|_| true, &cause));
+        }
+        (Ok(()), Some(build)) => results.extend(reporter.compile_and_run(build)),
+        (Ok(()), None) => {}
     }
     results.sort_by_key(|(rank, _)| *rank);
     results.into_iter().map(|(_, result)| result).collect()
@@ -64,7 +68,7 @@ pub(in crate::check) fn run(
 
 impl Reporter<'_> {
     /// Results for tests whose class did not compile, then for the others, run.
-    fn compile_and_run(&self, build: &super::TestBuild) -> Vec<(Rank, CaseResult)> {
+    fn compile_and_run(&self, build: &TestBuild) -> Vec<(Rank, CaseResult)> {
         let (project, suite, options) = (self.project, self.suite, self.options);
         let mut results = Vec::new();
         for (file, (message, diagnostics)) in &build.failed {
