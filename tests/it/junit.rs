@@ -410,3 +410,23 @@ fn main_classes_that_do_not_compile_fail_every_test_with_their_points() {
     assert!(line_of(&out.stdout, "calc.CalcTest/div").starts_with("COMPILE"));
     assert!(!p.exists("classes/.jbuild/test-classes/calc"), "no test compile without main classes");
 }
+
+#[test]
+#[cfg_attr(not(jbuild_junit), ignore = "needs the JUnit Platform jar (Debian/Ubuntu package junit5)")]
+fn running_out_of_memory_and_printing_too_much_are_their_own_verdicts() {
+    let p = calc_project();
+    jupiter_test(
+        &p,
+        "LimitsTest",
+        "",
+        r#"    @Test void hog() { java.util.List<long[]> all = new java.util.ArrayList<>(); while (true) all.add(new long[1 << 20]); }
+    @Test void loud() { for (int i = 0; i < 100000; i++) System.out.println("blah blah blah " + i); }
+    @Test void quiet() { }"#,
+    );
+    let out = p.jbuild(&["test", "--memory", "64", "--output-limit", "64KiB"]).run();
+    out.code(1).stdout_has("    ran out of memory (limit 64 MiB)\n").stdout_has("    printed more than 65536 bytes\n");
+    assert!(line_of(&out.stdout, "calc.LimitsTest/hog").starts_with("MEMORY"));
+    assert!(line_of(&out.stdout, "calc.LimitsTest/loud").starts_with("OUTPUT"));
+    assert!(line_of(&out.stdout, "calc.LimitsTest/quiet").starts_with("PASS"));
+    assert!(!out.stdout.contains("OnOutOfMemoryError"), "the JVM's notice is not a test's output:\n{}", out.stdout);
+}

@@ -24,7 +24,7 @@ use crate::build::source_set::test_classes;
 use crate::check::cases::Text;
 use crate::check::runner::{Execution, Limits, Stdin, execute_watched};
 use crate::check::verdict::{CaseResult, Verdict};
-use crate::check::{CASE_JVM_FLAGS, CheckOptions, CheckProject, Prepared, jvm_start_failure, tail};
+use crate::check::{CASE_JVM_FLAGS, CheckOptions, CheckProject, Prepared, jvm_start_failure, tail, without_oom_notice};
 use crate::scanner::test_classes::{TestClass, TestMethod};
 use crate::term::relative;
 use crate::toolchain::java::{Launch, java_command};
@@ -176,6 +176,8 @@ fn run_tests(
         let input = Text::Inline(request.render());
         let execution = execute_watched(&mut java, Stdin::Text(&input), &limits, Some(idle))?;
         let (events, stray) = events::parse(&execution.stdout, &request.nonce);
+        // The JVM's notice before it runs the out-of-memory command is not a test's output.
+        let stray = String::from_utf8_lossy(&without_oom_notice(stray.as_bytes(), &oom_command)).into_owned();
         let end = ledger.record(events);
         if end.done && end.crashed.is_none() {
             // JUnit listed them but never said how they went: not silently gone.
