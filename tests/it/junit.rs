@@ -351,10 +351,24 @@ fn filters_pick_classes_and_methods_and_unknown_ones_are_named() {
 #[cfg_attr(not(jbuild_junit), ignore = "needs the JUnit Platform jar (Debian/Ubuntu package junit5)")]
 fn github_annotations_point_at_the_failing_assertion() {
     let p = calc_project();
-    jupiter_test(&p, "CalcTest", "", "    @Test void wrong() {\n        assertEquals(6, Calc.add(2, 3));\n    }");
+    jupiter_test(
+        &p,
+        "CalcTest",
+        "",
+        "    @Test void wrong() {\n        assertEquals(6, Calc.add(2, 3));\n    }\n    @Test void forged() { throw new AssertionError(\"::error::pwned\"); }",
+    );
     let summary = p.path("summary.md");
     let out = p.jbuild(&["test"]).env("GITHUB_ACTIONS", "true").env("GITHUB_STEP_SUMMARY", &summary).run();
     out.code(1);
+    // A message taken from what a test threw is printed between stop-commands markers only.
+    let stop = out.stdout.lines().find_map(|l| l.strip_prefix("::stop-commands::")).expect("stop-commands").to_owned();
+    let unguarded: String = out
+        .stdout
+        .split(&format!("::stop-commands::{stop}"))
+        .map(|part| part.split_once(&format!("::{stop}::")).map_or(part, |(_, after)| after))
+        .collect();
+    assert!(!unguarded.contains("    ::error::pwned"), "{}", out.stdout);
+    assert!(out.stdout.contains("    ::error::pwned"), "{}", out.stdout);
     let annotation = out.stdout.lines().find(|l| l.starts_with("::error ")).unwrap();
     assert!(
         annotation.starts_with("::error file=test/calc/CalcTest.java,line=11,title=calc.CalcTest/wrong%3A assertion failed::expected: <6> but was: <5>"),

@@ -54,22 +54,18 @@ impl Reporter {
         if result.verdict.passed() {
             return;
         }
-        let _ = writeln!(out, "    {}", result.message);
-        if result.verdict == Verdict::Skipped {
-            return;
+        let details = if result.verdict == Verdict::Skipped { "" } else { result.details.as_str() };
+        // Program output may contain anything, workflow commands included,
+        // and so may a message taken from what a test threw.
+        let guarded = self.format == Format::Github;
+        if guarded {
+            let _ = writeln!(out, "::stop-commands::{}", self.stop_token);
         }
-        if !result.details.is_empty() {
-            // Program output may contain anything, workflow commands included.
-            let guarded = self.format == Format::Github;
-            if guarded {
-                let _ = writeln!(out, "::stop-commands::{}", self.stop_token);
-            }
-            for line in result.details.lines() {
-                let _ = writeln!(out, "    {line}");
-            }
-            if guarded {
-                let _ = writeln!(out, "::{}::", self.stop_token);
-            }
+        for line in result.message.lines().chain(details.lines()) {
+            let _ = writeln!(out, "    {line}");
+        }
+        if guarded {
+            let _ = writeln!(out, "::{}::", self.stop_token);
         }
     }
 
