@@ -1,6 +1,7 @@
 //! Build facts: the git commit for `jbuild --version`, and what the machine
-//! offers the test suite (tests that need root or a JDK 25 are ignored,
-//! with the reason, when it is missing; `.ci/run` reports them).
+//! offers the test suite (tests that need root, a JDK 25 or the JUnit
+//! Platform jar are ignored, with the reason, when it is missing; `.ci/run`
+//! reports them).
 
 use std::path::Path;
 use std::process::Command;
@@ -9,6 +10,7 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rustc-check-cfg=cfg(jbuild_root)");
     println!("cargo::rustc-check-cfg=cfg(jbuild_jdk25)");
+    println!("cargo::rustc-check-cfg=cfg(jbuild_junit)");
 
     // `jbuild --version`: the version, and the commit when built from a checkout.
     let mut version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
@@ -43,5 +45,14 @@ fn main() {
     });
     if has_jdk25 {
         println!("cargo::rustc-cfg=jbuild_jdk25");
+    }
+
+    // Debian's and Ubuntu's junit5 package (`.ci/run` installs it).
+    // Watch its folder (a missing file would rerun this script every build).
+    let junit = Path::new("/usr/share/java/junit-platform-console-standalone.jar");
+    let watched = junit.ancestors().skip(1).find(|dir| dir.is_dir()).unwrap_or(Path::new("/"));
+    println!("cargo::rerun-if-changed={}", watched.display());
+    if junit.is_file() {
+        println!("cargo::rustc-cfg=jbuild_junit");
     }
 }

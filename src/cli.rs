@@ -171,6 +171,19 @@ Example:
     #[command(after_help = CHECK_HELP)]
     Check(Box<CheckArgs>),
 
+    /// Compile and run the JUnit tests (test/, the `test-src` folder, test classes in src/).
+    #[command(after_help = "\
+The JUnit Platform comes from the `junit` setting or JBUILD_JUNIT_JAR, else
+lib/junit-platform-console-standalone*.jar, else Debian's and Ubuntu's `junit5` package
+(/usr/share/java/junit-platform-console-standalone.jar); jbuild never downloads it.
+
+Examples:
+  jbuild test                       every JUnit test of the project
+  jbuild test CalcTest              one class (or calc.CalcTest)
+  jbuild test 'CalcTest#add*'       its methods whose names start with add
+  jbuild test --junit report.xml    also write JUnit XML")]
+    Test(Box<TestArgs>),
+
     /// Create an exercise project (or, with --course, a course folder) that passes `jbuild check` at once.
     #[command(after_help = "\
 Examples:
@@ -272,25 +285,59 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Cases run at once [default: number of cores]
+    /// Comparison: lines (default), exact, tokens, contains, regex, float[:TOL]
+    #[arg(long, value_name = "MODE", value_parser = parse_compare)]
+    pub compare: Option<Compare>,
+
+    /// Write each case's actual output into its missing or different .out file (or stdout-file)
+    #[arg(long)]
+    pub bless: bool,
+
+    /// Show hidden cases in full: input, expected output, diff (for the teacher's own runs)
+    #[arg(long)]
+    pub show_hidden: bool,
+
+    /// Write a CSV gradebook, one row per project, to FILE (`-`: stdout)
+    #[arg(long, value_name = "FILE")]
+    pub grades: Option<PathBuf>,
+
+    /// Run a project's Java cases one after another in a warm JVM, each in a fresh class loader
+    #[arg(long)]
+    pub reuse_jvm: bool,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TestArgs {
+    /// Tests to run: a class (CalcTest, calc.CalcTest), a method (CalcTest#add), or globs
+    /// (*Test, CalcTest#add*) [default: all]
+    #[arg(value_name = "CLASS|CLASS#METHOD|GLOB")]
+    pub filters: Vec<String>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// How `check` and `test` run and report.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Cases at once (a project's JUnit tests are one) [default: number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
-    /// Wall-clock limit per case, in seconds [default: the case's own, else 10]
+    /// Wall-clock limit per case (for JUnit: per test), in seconds [default: the case's own, else 10]
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
 
-    /// Heap limit per case (-Xmx), in MiB [default: the case's own, else 256]
+    /// Heap limit (-Xmx) per case and of a project's JUnit JVM, in MiB [default: the case's own, else 256]
     #[arg(long, value_name = "MIB", allow_negative_numbers = true, value_parser = parse_mib)]
     pub memory: Option<u64>,
 
     /// Limit on stdout+stderr per case, e.g. 1MiB, 512KiB
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub output_limit: usize,
-
-    /// Comparison: lines (default), exact, tokens, contains, regex, float[:TOL]
-    #[arg(long, value_name = "MODE", value_parser = parse_compare)]
-    pub compare: Option<Compare>,
 
     /// Write JUnit XML here
     #[arg(long, value_name = "FILE")]
@@ -307,22 +354,6 @@ pub struct CheckArgs {
     /// Run graded programs as this user (when jbuild runs as root) [setting: run-as]
     #[arg(long, value_name = "USER")]
     pub run_as: Option<String>,
-
-    /// Run a project's Java cases one after another in a warm JVM, each in a fresh class loader
-    #[arg(long)]
-    pub reuse_jvm: bool,
-
-    /// Write each case's actual output into its missing or different .out file (or stdout-file).
-    #[arg(long)]
-    pub bless: bool,
-
-    /// Show hidden cases in full: input, expected output, diff (for the teacher's own runs).
-    #[arg(long)]
-    pub show_hidden: bool,
-
-    /// Write a CSV gradebook, one row per project, to FILE (`-`: stdout).
-    #[arg(long, value_name = "FILE")]
-    pub grades: Option<PathBuf>,
 
     #[command(flatten)]
     pub settings: SettingsArgs,
@@ -409,6 +440,8 @@ pub enum WatchCommand {
     },
     /// Rerun the checks after each change
     Check(Box<CheckArgs>),
+    /// Rerun the JUnit tests after each change
+    Test(Box<TestArgs>),
     /// Rerun a main class after each compile, stopping the previous run
     Run {
         /// The class (sample01.Main) or source file to run, then its arguments

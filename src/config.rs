@@ -8,8 +8,8 @@ use anyhow::{Context as _, Result};
 use crate::check::report::grades::Destination;
 use crate::check::{CheckOptions, Format};
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, GradesCommand, ListFormat, NewArgs, RunTarget,
-    SettingsArgs, WatchCommand,
+    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, GradesCommand, ListFormat, NewArgs, RunArgs,
+    RunTarget, SettingsArgs, TestArgs, WatchCommand,
 };
 use crate::commands::daemon::DaemonAction;
 use crate::commands::list;
@@ -23,15 +23,29 @@ use crate::term::{ColorChoice, Status, Verbosity};
 /// What to do, free of clap types.
 #[derive(Debug)]
 pub enum Action {
-    Compile { targets: Vec<OsString> },
-    Run { target: Option<OsString>, args: Vec<OsString> },
-    List { all: bool, format: list::ListFormat },
+    Compile {
+        targets: Vec<OsString>,
+    },
+    Run {
+        target: Option<OsString>,
+        args: Vec<OsString>,
+    },
+    List {
+        all: bool,
+        format: list::ListFormat,
+    },
     Clean,
-    Watch { then: WatchAction },
+    Watch {
+        then: WatchAction,
+    },
     Daemon(DaemonAction),
     Check(CheckOptions),
+    /// `jbuild test`: a check of JUnit tests only.
+    Test(CheckOptions),
     New(NewOptions),
-    GradesMerge { files: Vec<std::path::PathBuf> },
+    GradesMerge {
+        files: Vec<std::path::PathBuf>,
+    },
     Completions(clap_complete::Shell),
     Man,
 }
@@ -91,8 +105,12 @@ impl Config {
             }
             Command::Clean => Action::Clean,
             Command::Check(args) => {
-                settings = args.settings.clone();
+                settings = args.run.settings.clone();
                 Action::Check(check_options(&args, github)?)
+            }
+            Command::Test(args) => {
+                settings = args.run.settings.clone();
+                Action::Test(test_options(&args, github)?)
             }
             Command::New(args) => Action::New(new_options(args)?),
             Command::Grades { action: GradesCommand::Merge { files } } => Action::GradesMerge { files },
@@ -117,9 +135,13 @@ impl Config {
                             "watch check --bless: bless once with `jbuild check --bless`, then watch without it",
                         ));
                     }
-                    Some(WatchCommand::Check(args)) => {
-                        let args = CheckArgs { settings: settings.clone(), ..*args };
+                    Some(WatchCommand::Check(mut args)) => {
+                        args.run.settings = settings.clone();
                         WatchAction::Check(check_options(&args, github)?)
+                    }
+                    Some(WatchCommand::Test(mut args)) => {
+                        args.run.settings = settings.clone();
+                        WatchAction::Check(test_options(&args, github)?)
                     }
                 };
                 Action::Watch { then }
@@ -145,6 +167,36 @@ fn overrides(flags: SettingsArgs) -> SettingsOverrides {
 
 /// `jbuild check` flags (clap's value parsers checked each one).
 fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions> {
+    let mut options = run_options(&args.run, github_actions)?;
+    if args.bless && options.shard.is_some() {
+        return Err(usage("--bless with --shard: bless every case in one run (drop --shard)"));
+    }
+    let grades = args
+        .grades
+        .as_ref()
+        .map(|path| if path.as_os_str() == "-" { Destination::Stdout } else { Destination::File(path.clone()) });
+    if grades == Some(Destination::Stdout) && matches!(options.format, Format::Json | Format::Gradescope) {
+        return Err(usage("--grades - and --format json/gradescope both write to stdout; give --grades a file"));
+    }
+    options.paths = args.paths.clone();
+    options.compare = args.compare.clone();
+    options.bless = args.bless;
+    options.show_hidden = args.show_hidden;
+    options.grades = grades;
+    options.reuse_jvm = args.reuse_jvm;
+    Ok(options)
+}
+
+/// `jbuild test` flags and filters.
+fn test_options(args: &TestArgs, github_actions: bool) -> Result<CheckOptions> {
+    let mut options = run_options(&args.run, github_actions)?;
+    options.tests_only = true;
+    options.test_filters = args.filters.iter().map(|f| f.parse()).collect::<Result<_>>()?;
+    Ok(options)
+}
+
+/// The flags `check` and `test` share.
+fn run_options(args: &RunArgs, github_actions: bool) -> Result<CheckOptions> {
     let format = match args.format {
         Some(CheckFormat::Text) => Format::Text,
         Some(CheckFormat::Json) => Format::Json,
@@ -153,31 +205,23 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
         None if github_actions => Format::Github,
         None => Format::Text,
     };
-    if args.bless && args.shard.is_some() {
-        return Err(usage("--bless with --shard: bless every case in one run (drop --shard)"));
-    }
-    let grades = args
-        .grades
-        .as_ref()
-        .map(|path| if path.as_os_str() == "-" { Destination::Stdout } else { Destination::File(path.clone()) });
-    if grades == Some(Destination::Stdout) && matches!(format, Format::Json | Format::Gradescope) {
-        return Err(usage("--grades - and --format json/gradescope both write to stdout; give --grades a file"));
-    }
     Ok(CheckOptions {
-        paths: args.paths.clone(),
+        paths: Vec::new(),
         jobs: args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from),
         timeout: args.timeout,
         memory_mib: args.memory,
         output_limit: args.output_limit,
-        compare: args.compare.clone(),
+        compare: None,
         junit: args.junit.clone(),
         format,
         shard: args.shard,
         run_as: args.run_as.clone(),
-        reuse_jvm: args.reuse_jvm,
-        bless: args.bless,
-        show_hidden: args.show_hidden,
-        grades,
+        reuse_jvm: false,
+        bless: false,
+        show_hidden: false,
+        grades: None,
+        tests_only: false,
+        test_filters: Vec::new(),
     })
 }
 

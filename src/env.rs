@@ -30,6 +30,8 @@ pub const JBUILD_DAEMON_IDLE: &str = "JBUILD_DAEMON_IDLE";
 pub const JBUILD_WORKER_TIMEOUT: &str = "JBUILD_WORKER_TIMEOUT";
 /// Compiles before a worker is replaced by a fresh one (default 500).
 pub const JBUILD_WORKER_MAX_REQUESTS: &str = "JBUILD_WORKER_MAX_REQUESTS";
+/// The JUnit Platform console standalone jar (wins over the `junit` setting).
+pub const JBUILD_JUNIT_JAR: &str = "JBUILD_JUNIT_JAR";
 /// Any non-empty value: no colours (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Non-empty and not `0`: colours even when not on a terminal.
@@ -45,6 +47,12 @@ pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_CTYPE", "LANG"];
 /// an `@argfile`, as a long command line would (as cargo's
 /// `__CARGO_TEST_FORCE_ARGFILE`).
 pub const FORCE_ARGFILE: &str = "__JBUILD_TEST_FORCE_ARGFILE";
+/// For tests: where jbuild looks for the system's JUnit jar instead of the
+/// path Debian's `junit5` package installs it to (so a test can make it
+/// missing on a machine that has it).
+pub const SYSTEM_JUNIT_JAR: &str = "__JBUILD_TEST_SYSTEM_JUNIT_JAR";
+/// Where Debian's and Ubuntu's `junit5` package installs the JUnit jar.
+pub const DEBIAN_JUNIT_JAR: &str = "/usr/share/java/junit-platform-console-standalone.jar";
 
 /// Longest duration any variable may ask for: a day.
 const MAX_SECONDS: f64 = 86_400.0;
@@ -59,6 +67,8 @@ pub struct Env {
     pub daemon_idle: Duration,
     pub worker_timeout: Duration,
     pub worker_max_requests: u32,
+    /// `JBUILD_JUNIT_JAR`, made absolute against the current folder.
+    pub junit_jar: Option<PathBuf>,
     pub no_color: bool,
     pub clicolor_force: bool,
     pub github_actions: bool,
@@ -66,6 +76,8 @@ pub struct Env {
     /// Whether the locale already makes java print UTF-8.
     pub utf8_locale: bool,
     pub force_argfile: bool,
+    /// The system's JUnit jar: [`DEBIAN_JUNIT_JAR`] unless a test says otherwise.
+    pub system_junit_jar: PathBuf,
 }
 
 static ENV: OnceLock<Env> = OnceLock::new();
@@ -105,12 +117,15 @@ impl Env {
                 .unwrap_or(defaults.worker_timeout),
             worker_max_requests: count(JBUILD_WORKER_MAX_REQUESTS, text(JBUILD_WORKER_MAX_REQUESTS)?)?
                 .unwrap_or(defaults.worker_max_requests),
+            junit_jar: set(JBUILD_JUNIT_JAR)
+                .map(|path| std::path::absolute(PathBuf::from(&path)).unwrap_or(path.into())),
             no_color: set(NO_COLOR).is_some(),
             clicolor_force: set(CLICOLOR_FORCE).is_some_and(|v| v != "0"),
             github_actions: var(GITHUB_ACTIONS).is_some_and(|v| v == "true"),
             step_summary: set(GITHUB_STEP_SUMMARY).map(PathBuf::from),
             utf8_locale: locale_is_utf8(|name| var(name).and_then(|v| v.into_string().ok())),
             force_argfile: set(FORCE_ARGFILE).is_some_and(|v| v != "0"),
+            system_junit_jar: set(SYSTEM_JUNIT_JAR).map_or(defaults.system_junit_jar, PathBuf::from),
         })
     }
 
@@ -121,12 +136,14 @@ impl Env {
             daemon_idle: Duration::from_secs(600),
             worker_timeout: Duration::from_secs(300),
             worker_max_requests: 500,
+            junit_jar: None,
             no_color: false,
             clicolor_force: false,
             github_actions: false,
             step_summary: None,
             utf8_locale: false,
             force_argfile: false,
+            system_junit_jar: PathBuf::from(DEBIAN_JUNIT_JAR),
         }
     }
 }

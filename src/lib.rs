@@ -36,6 +36,7 @@ pub fn run(cli: cli::Cli, dash_dash_first: Option<bool>) -> Result<ExitStatus> {
         Action::Check(options) => commands::check::command(&workspace, options),
         Action::New(options) => new::command(&workspace, options),
         Action::GradesMerge { files } => grades::merge(&workspace, files),
+        Action::Test(options) => commands::test::command(&workspace, options),
         Action::Completions(shell) => {
             cli::write_completions(*shell, &mut std::io::stdout());
             Ok(ExitStatus::Success)

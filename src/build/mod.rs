@@ -8,6 +8,7 @@
 pub mod lock;
 pub mod outputs;
 pub mod record;
+pub mod source_set;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,9 +19,10 @@ use walkdir::WalkDir;
 use self::lock::{OutputLock, STAGING_PREFIX};
 use self::outputs::{create_real_folders, remove_owned};
 use self::record::{BuildRecord, OutputFile, SourceState, hash_file, key_of};
+use self::source_set::{SetFile, SetKind, SourceSet};
 use crate::context::Context;
 use crate::error::usage;
-use crate::scanner::SourceTree;
+use crate::scanner::{SourceListing, SourceTree};
 use crate::term::count;
 use crate::toolchain::javac::Javac;
 use crate::toolchain::process::ToolCommand;
@@ -28,30 +30,69 @@ use crate::toolchain::process::ToolCommand;
 /// What to compile.
 #[derive(Debug, Clone)]
 pub enum Request {
-    /// Every `.java` file under `src/`, in one javac call.
+    /// Every source of the set, in one javac call.
     WholeTree,
-    /// These sources (relative to `src/`) and whatever they use.
+    /// These sources (relative to the set's base: `src/` for the main set)
+    /// and whatever they use.
     Files(Vec<PathBuf>),
 }
 
-/// Compiles `request` unless the record says its classes are current.
-/// Returns whether javac ran.
+/// Compiles `request` of the main sources unless the record says its
+/// classes are current. Returns whether javac ran.
 pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool> {
+    build_set(ctx, &SourceSet::main(&ctx.project)?, request, javac)
+}
+
+/// Compiles `request` of `set` unless its record says the classes are
+/// current. Returns whether javac ran.
+pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut Javac) -> Result<bool> {
     let project = &ctx.project;
-    let listing = project.list_sources();
-    for warning in &listing.warnings {
+    for warning in &set.warnings {
         ctx.status.warning(warning);
     }
+    if matches!(request, Request::WholeTree) && !set.has_candidates() {
+        return Err(usage(format!("no .java files under {}", project.src.display())));
+    }
+
+    set.create_output(project)?;
+    // The set compiled against comes first: both locks are always taken in
+    // this order.
+    let upstream_lock = match &set.upstream {
+        Some(upstream) => Some(OutputLock::acquire(upstream, || {
+            ctx.status.line("Blocking", "waiting for another jbuild to finish with the output folder")
+        })?),
+        None => None,
+    };
+    let lock = OutputLock::acquire(&set.output, || {
+        ctx.status.line("Blocking", "waiting for another jbuild to finish with the output folder")
+    })?;
+    lock.remove_leftover_staging(&set.output);
+    let jdk = ctx.jdk()?;
+    let (record, untrusted) = BuildRecord::load(&set.output);
+    if let Some(why) = untrusted {
+        ctx.status.warning(why);
+    }
+    let upstream_record = set.upstream.as_ref().map(|upstream| BuildRecord::load(upstream).0);
+    let files = set.files(upstream_record.as_ref().unwrap_or(&record))?;
     let targets = match request {
-        Request::WholeTree if listing.files.is_empty() => {
+        Request::WholeTree if files.is_empty() && set.kind == SetKind::Main => {
+            // Only test classes in src/: nothing of the main set to compile.
+            ctx.status
+                .line("Skipping", format_args!("the main build: {} holds only test classes", project.src.display()));
+            return Ok(false);
+        }
+        Request::WholeTree if files.is_empty() => {
             return Err(usage(format!("no .java files under {}", project.src.display())));
         }
-        Request::WholeTree => listing.files.clone(),
-        Request::Files(files) => files.clone(),
+        Request::WholeTree => files.iter().map(|f| f.path.clone()).collect(),
+        Request::Files(targets) => targets.clone(),
     };
     let label = match request {
-        Request::Files(files) if files.len() == 1 => class_label(&files[0]),
-        _ => count(targets.len(), "file"),
+        Request::Files(targets) if targets.len() == 1 => {
+            let file = files.iter().find(|f| f.path == targets[0]);
+            class_label(file.map_or(&targets[0], |f| &f.relative))
+        }
+        _ => count(targets.len(), set.noun()),
     };
     let label = match javac.shared_cwd().map(|cwd| project.root.strip_prefix(cwd).unwrap_or(&project.root)) {
         // One worker, many projects: say which project each line is about.
@@ -59,37 +100,28 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
         _ => label,
     };
     let target_keys: Vec<String> = targets.iter().map(|t| key_of(t)).collect();
-
-    let lock = OutputLock::acquire(&project.classes, || {
-        ctx.status.line("Blocking", "waiting for another jbuild to finish with the output folder")
-    })?;
-    lock.remove_leftover_staging(&project.classes);
-    let jdk = ctx.jdk()?;
-    let settings = settings_fingerprint(ctx)?;
-    let (record, untrusted) = BuildRecord::load(&project.classes);
-    if let Some(why) = untrusted {
-        ctx.status.warning(why);
-    }
-    let sources = record.current_sources(&project.src, &listing.files)?;
-    if record.is_fresh(&settings, &sources, &target_keys, &project.classes) {
+    let settings = settings_fingerprint(ctx, set, upstream_record.as_ref())?;
+    let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    let sources = record.current_sources(&set.base, &paths)?;
+    if record.is_fresh(&settings, &sources, &target_keys, &set.output) {
         ctx.status.line("Fresh", &label);
         if record.sources != sources {
             // Touched but unchanged files: remember the new mtimes so the
             // next check does not hash them again.
-            BuildRecord { sources, ..record }.save(&project.classes)?;
+            BuildRecord { sources, ..record }.save(&set.output)?;
         }
         return Ok(false);
     }
 
-    let tree = project.scan();
-    check_packages(&tree, &targets)?;
-    check_compact_files(&tree, &targets, jdk)?;
+    let trees = scan(set, &files);
+    check_packages(&trees, &files, &targets)?;
+    check_compact_files(&trees, &files, &targets, jdk)?;
 
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
-        .tempdir_in(BuildRecord::dir(&project.classes))
+        .tempdir_in(BuildRecord::dir(&set.output))
         .context("creating a staging folder")?;
-    let mut command = javac_command(ctx, staging.path(), &targets, javac.shared_cwd())?;
+    let mut command = javac_command(ctx, set, staging.path(), &targets, javac.shared_cwd())?;
     let warm = if javac.is_warm() { ", warm" } else { "" };
     ctx.status.line("Compiling", format_args!("{label} (javac {}{warm})", jdk.version));
     ctx.status.command(&command.display_with_cwd(), if javac.is_warm() { " in the warm worker" } else { "" });
@@ -97,8 +129,25 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
     if !run.success {
         return Err(CompileFailed { label, code: run.code, diagnostics: run.diagnostics }.into());
     }
-    install_outputs(ctx, &tree, record, sources, settings, &targets, staging.path())?;
+    install_outputs(ctx, set, &trees, &files, record, sources, settings, &targets, staging.path())?;
+    drop(lock);
+    drop(upstream_lock);
     Ok(true)
+}
+
+/// The set's files scanned, one tree per source root.
+fn scan(set: &SourceSet, files: &[SetFile]) -> Vec<SourceTree> {
+    let mut trees = Vec::new();
+    for root in set.roots.iter().chain(std::iter::once(&set.base)).chain(files.iter().map(|f| &f.root)) {
+        if trees.iter().any(|t: &SourceTree| &t.root == root) {
+            continue;
+        }
+        let mine: Vec<PathBuf> = files.iter().filter(|f| &f.root == root).map(|f| f.relative.clone()).collect();
+        if !mine.is_empty() {
+            trees.push(SourceTree::from_listing(root, SourceListing { files: mine, warnings: Vec::new() }));
+        }
+    }
+    trees
 }
 
 /// javac failed; its diagnostics were printed, or captured here.
@@ -126,9 +175,14 @@ impl std::error::Error for CompileFailed {}
 /// relative to it, so javac's diagnostics name files as the user would type
 /// them: `src/shop/Cart.java:11:` from the project, `shop/Cart.java:11:`
 /// from `src/`.
-fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Option<&Path>) -> Result<ToolCommand> {
-    let project = &ctx.project;
-    let settings = &project.settings;
+fn javac_command(
+    ctx: &Context,
+    set: &SourceSet,
+    out: &Path,
+    targets: &[PathBuf],
+    shared_cwd: Option<&Path>,
+) -> Result<ToolCommand> {
+    let settings = &ctx.project.settings;
     let cwd = shared_cwd.unwrap_or(&ctx.cwd);
     let mut javac = ToolCommand::jdk_tool(&ctx.jdk()?.javac);
     javac.current_dir(cwd);
@@ -136,16 +190,20 @@ fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Opt
     // The staging folder doubles as an empty classpath: javac then finds no
     // stray class files (not even in src/) and compiles everything it uses
     // from source, like the script did.
-    let mut classpath = project.jars()?;
-    classpath.insert(0, out.to_path_buf());
+    let mut classpath = vec![out.to_path_buf()];
+    if set.see_own_output {
+        classpath.push(set.output.clone());
+    }
+    classpath.extend(set.classpath.iter().cloned());
     javac.arg("-classpath").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
-    javac.arg("-sourcepath").arg(relative_path(cwd, &project.src));
+    let sourcepath: Vec<PathBuf> = set.roots.iter().map(|root| relative_path(cwd, root)).collect();
+    javac.arg("-sourcepath").arg(std::env::join_paths(&sourcepath).context("joining the source path")?);
     javac.arg("-encoding").arg(&settings.encoding);
     if let Some(release) = settings.release {
         javac.arg("--release").arg(release.to_string());
     }
     javac.args(&settings.javac_args);
-    javac.args(targets.iter().map(|t| relative_path(cwd, &project.src.join(t))));
+    javac.args(targets.iter().map(|t| relative_path(cwd, &set.base.join(t))));
     Ok(javac)
 }
 
@@ -165,9 +223,11 @@ pub fn relative_path(base: &Path, path: &Path) -> PathBuf {
 
 /// Refuses files whose package does not match their folder, before javac
 /// gives a cryptic error about it.
-fn check_packages(tree: &SourceTree, targets: &[PathBuf]) -> Result<()> {
+fn check_packages(trees: &[SourceTree], files: &[SetFile], targets: &[PathBuf]) -> Result<()> {
     for target in targets {
-        let Some(file) = tree.file(target) else { continue };
+        let Some(set_file) = files.iter().find(|f| &f.path == target) else { continue };
+        let Some(tree) = trees.iter().find(|t| t.root == set_file.root) else { continue };
+        let Some(file) = tree.file(&set_file.relative) else { continue };
         if let Some(message) = crate::project::target::package_mismatch(file, &tree.root) {
             bail!(message);
         }
@@ -178,13 +238,20 @@ fn check_packages(tree: &SourceTree, targets: &[PathBuf]) -> Result<()> {
 /// Refuses a JDK 25 compact source file (top-level methods) when the JDK
 /// cannot compile it, before javac says "class, interface, enum, or record
 /// expected".
-fn check_compact_files(tree: &SourceTree, targets: &[PathBuf], jdk: &crate::toolchain::jdk::Jdk) -> Result<()> {
+fn check_compact_files(
+    trees: &[SourceTree],
+    files: &[SetFile],
+    targets: &[PathBuf],
+    jdk: &crate::toolchain::jdk::Jdk,
+) -> Result<()> {
     const COMPACT_JDK: u32 = 25;
     if jdk.feature() >= COMPACT_JDK {
         return Ok(());
     }
     for target in targets {
-        if let Some(file) = tree.file(target).filter(|f| f.declarations.is_compact) {
+        let Some(set_file) = files.iter().find(|f| &f.path == target) else { continue };
+        let Some(tree) = trees.iter().find(|t| t.root == set_file.root) else { continue };
+        if let Some(file) = tree.file(&set_file.relative).filter(|f| f.declarations.is_compact) {
             return Err(usage(format!(
                 "{} is a compact source file (methods outside any class), which needs JDK {COMPACT_JDK} or newer; \
                  the selected JDK is {} ({}). Set JAVA_HOME to a JDK {COMPACT_JDK}, or put the methods in a class",
@@ -197,20 +264,23 @@ fn check_compact_files(tree: &SourceTree, targets: &[PathBuf], jdk: &crate::tool
     Ok(())
 }
 
-/// Moves javac's output into `classes/`, removes class files jbuild wrote
-/// earlier whose source is gone (or no longer produces them), and saves the
-/// new record.
+/// Moves javac's output into the set's output folder, removes class files
+/// jbuild wrote earlier whose source is gone (or no longer produces them),
+/// and saves the new record.
+#[allow(clippy::too_many_arguments)]
 fn install_outputs(
     ctx: &Context,
-    tree: &SourceTree,
+    set: &SourceSet,
+    trees: &[SourceTree],
+    files: &[SetFile],
     old: BuildRecord,
     sources: BTreeMap<String, SourceState>,
     settings: String,
     targets: &[PathBuf],
     staging: &Path,
 ) -> Result<()> {
-    let classes = &ctx.project.classes;
-    let owner_of = class_owners(tree);
+    let classes = &set.output;
+    let owner_of = class_owners(trees, files);
     let fallback_owner = key_of(&targets[0]);
     let mut written: BTreeMap<String, BTreeMap<String, OutputFile>> = BTreeMap::new();
     for entry in WalkDir::new(staging).min_depth(1) {
@@ -270,8 +340,15 @@ fn install_outputs(
 }
 
 /// Maps each top-level class file stem (`sample01/Number`) to its source key.
-fn class_owners(tree: &SourceTree) -> BTreeMap<String, String> {
-    tree.classes().into_iter().map(|c| (c.name.replace('.', "/"), key_of(&c.file))).collect()
+fn class_owners(trees: &[SourceTree], files: &[SetFile]) -> BTreeMap<String, String> {
+    let mut owners = BTreeMap::new();
+    for tree in trees {
+        for class in tree.classes() {
+            let key = files.iter().find(|f| f.root == tree.root && f.relative == class.file).map(|f| f.key.clone());
+            owners.insert(class.name.replace('.', "/"), key.unwrap_or_else(|| key_of(&class.file)));
+        }
+    }
+    owners
 }
 
 /// `sample01/Outer$Inner.class` → `sample01/Outer`.
@@ -287,18 +364,29 @@ fn class_label(file: &Path) -> String {
     key_of(&file.with_extension("")).replace('/', ".")
 }
 
-/// Everything besides the sources that decides what javac produces.
-fn settings_fingerprint(ctx: &Context) -> Result<String> {
+/// Everything besides the sources that decides what javac produces: for the
+/// test set also the jars it compiles against and the main classes (the
+/// upstream record's outputs).
+fn settings_fingerprint(ctx: &Context, set: &SourceSet, upstream: Option<&BuildRecord>) -> Result<String> {
     let jdk = ctx.jdk()?;
     let settings = &ctx.project.settings;
     let mut jars = Vec::new();
-    for jar in ctx.project.jars()? {
+    let jar_files = match set.kind {
+        SetKind::Main => ctx.project.jars()?,
+        SetKind::Tests => set.classpath.iter().filter(|p| p.is_file()).cloned().collect(),
+    };
+    for jar in jar_files {
         jars.push((jar.display().to_string(), hash_file(&jar)?));
     }
-    let identity = serde_json::json!({
+    let mut identity = serde_json::json!({
         "javac": jdk.javac, "version": jdk.version, "release": settings.release,
         "encoding": settings.encoding, "javac_args": settings.javac_args, "jars": jars,
     });
+    if set.kind == SetKind::Tests {
+        identity["set"] = "tests".into();
+        identity["roots"] = serde_json::json!(set.roots);
+        identity["upstream"] = serde_json::json!(upstream.map(|record| &record.outputs));
+    }
     Ok(blake3::hash(identity.to_string().as_bytes()).to_hex().to_string())
 }
 

@@ -44,6 +44,20 @@ pub struct SourceState {
     pub hash: String,
 }
 
+impl SourceState {
+    /// Whether size, mtime, ctime and inode are still what was recorded.
+    pub fn unchanged(&self, meta: &std::fs::Metadata) -> bool {
+        stat_of(meta) == (self.size, self.mtime_ns, self.ctime_ns, self.inode)
+    }
+}
+
+/// Size, mtime, ctime (both in ns) and inode.
+fn stat_of(meta: &std::fs::Metadata) -> (u64, u128, u128, u64) {
+    let mtime_ns = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    let ctime_ns = (meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128).max(0) as u128;
+    (meta.len(), mtime_ns, ctime_ns, meta.ino())
+}
+
 /// A class file as jbuild installed it: deleted later only if it still is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputFile {
@@ -133,25 +147,22 @@ impl BuildRecord {
             let key = key_of(relative);
             let path = src.join(relative);
             let meta = std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?;
-            let size = meta.len();
-            let mtime_ns =
-                meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
-            let ctime_ns = (meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128).max(0) as u128;
-            let inode = meta.ino();
             let state = match self.sources.get(&key) {
-                Some(known)
-                    if known.size == size
-                        && known.mtime_ns == mtime_ns
-                        && known.ctime_ns == ctime_ns
-                        && known.inode == inode =>
-                {
-                    known.clone()
+                Some(known) if known.unchanged(&meta) => known.clone(),
+                _ => {
+                    let (size, mtime_ns, ctime_ns, inode) = stat_of(&meta);
+                    SourceState { size, mtime_ns, ctime_ns, inode, hash: hash_file(&path)? }
                 }
-                _ => SourceState { size, mtime_ns, ctime_ns, inode, hash: hash_file(&path)? },
             };
             states.insert(key, state);
         }
         Ok(states)
+    }
+
+    /// Whether the record knows the file at `key` and its metadata `meta`
+    /// says it is unchanged since (the fast pre-check, without reading it).
+    pub fn knows_unchanged(&self, key: &str, meta: &std::fs::Metadata) -> bool {
+        self.sources.get(key).is_some_and(|known| known.unchanged(meta))
     }
 
     /// Whether the record says `targets` are current for `sources` and `settings`,

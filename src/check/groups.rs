@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::cases::Case;
 use super::hidden::CaseGlobs;
 use super::summary;
-use super::verdict::CaseResult;
+use super::verdict::{CaseResult, Verdict};
 use crate::error::usage;
 use crate::project::settings::GroupTable;
 
@@ -166,6 +166,8 @@ pub struct ProjectScore {
 /// A project's counts and points; one point per case when nothing in the
 /// project carries points.
 pub fn project_score(results: &[&CaseResult], groups: &[&GroupScore]) -> ProjectScore {
+    // Skipped tests count on neither side.
+    let results: Vec<&CaseResult> = results.iter().copied().filter(|r| r.verdict != Verdict::Skipped).collect();
     let passed = results.iter().filter(|r| r.verdict.passed()).count();
     let with_points: Vec<_> = results.iter().filter_map(|r| r.points.map(|p| (p, r.fraction()))).collect();
     let (earned, possible) = if with_points.is_empty() && groups.is_empty() {

@@ -227,7 +227,7 @@ fn tail_head(text: &str, lines: usize) -> String {
 
 /// The JVM prints a notice on stdout before running the out-of-memory
 /// command; it is the JVM's, not the program's output.
-fn without_oom_notice(stdout: &[u8], command: &str) -> Vec<u8> {
+pub(in crate::check) fn without_oom_notice(stdout: &[u8], command: &str) -> Vec<u8> {
     let text = String::from_utf8_lossy(stdout);
     let executing = format!("#   Executing /bin/sh -c \"{command}\"...\n");
     let Some(end) = text.find(&executing).map(|at| at + executing.len()) else { return stdout.to_vec() };
@@ -238,7 +238,7 @@ fn without_oom_notice(stdout: &[u8], command: &str) -> Vec<u8> {
 
 /// The message of a JVM that refused to start (a bad -Xmx or JVM option),
 /// which it prints on stdout or stderr before exiting 1.
-fn jvm_start_failure(execution: &Execution) -> Option<String> {
+pub(in crate::check) fn jvm_start_failure(execution: &Execution) -> Option<String> {
     if execution.code != Some(1) {
         return None;
     }

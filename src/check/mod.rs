@@ -12,6 +12,9 @@ pub mod diff;
 pub mod groups;
 pub mod hidden;
 mod java_case;
+pub(in crate::check) use java_case::{jvm_start_failure, without_oom_notice};
+pub(in crate::check) use pipeline::Prepared;
+pub mod junit;
 mod pipeline;
 mod projects;
 pub mod report;
@@ -26,7 +29,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 
-use self::cases::Case;
+use self::cases::{Case, Program};
 use self::compare::Compare;
 use self::sandbox::Sandbox;
 use self::verdict::Verdict;
@@ -82,6 +85,22 @@ pub struct CheckOptions {
     pub show_hidden: bool,
     /// `--grades FILE`: write the gradebook there.
     pub grades: Option<report::grades::Destination>,
+    /// `jbuild test`: JUnit tests only, no input/output cases.
+    pub tests_only: bool,
+    /// `jbuild test FILTER...`: only the JUnit tests these name.
+    pub test_filters: Vec<junit::TestFilter>,
+}
+
+impl CheckOptions {
+    /// The time limit of a case or test that sets none of its own.
+    pub fn case_timeout(&self) -> Duration {
+        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
+    }
+
+    /// The heap limit of a case or test JVM that sets none of its own.
+    pub fn heap_mib(&self) -> u64 {
+        self.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB)
+    }
 }
 
 /// A project to check, with its cases.
@@ -142,10 +161,26 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
             _ => None,
         })
         .collect();
+    if empty.len() == entries.len() && options.tests_only {
+        let contexts: Vec<&Context> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Project(p) => Some(&p.ctx),
+                Entry::Failed { .. } => None,
+            })
+            .collect();
+        if !options.test_filters.is_empty() {
+            return Err(junit::nothing_matches(&contexts, &options.test_filters));
+        }
+        return Err(usage(format!(
+            "no JUnit tests found in {} (looked for .java files using JUnit in test/, the `test-src` setting's folder, and src/)",
+            count(entries.len(), "project")
+        )));
+    }
     if empty.len() == entries.len() {
         return Err(usage(format!(
             "no check cases found in {} (looked for tests/, test/, [[check]] in jbuild.toml, \
-             .github/classroom/autograding.json and .github/workflows/classroom.yml)",
+             .github/classroom/autograding.json, .github/workflows/classroom.yml, JUnit tests)",
             count(entries.len(), "project")
         )));
     }
@@ -190,7 +225,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     if let Some(destination) = &options.grades {
         report::grades::write(destination, &entries, &ordered, &scores, options.shard.is_some())?;
     }
-    Ok(if ordered.iter().all(|r| r.verdict.passed()) {
+    Ok(if !ordered.iter().any(|r| r.verdict.failed()) {
         ExitStatus::Success
     } else if ordered.iter().all(|r| r.verdict == Verdict::ConfigError) {
         ExitStatus::Usage
@@ -201,7 +236,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
 
 /// A project's cases and box, with what is worth saying about them once.
 fn load(ctx: Context, label: &str, options: &CheckOptions, workspace: &Workspace) -> Result<CheckProject> {
-    let found = cases::discover(&ctx, options.bless)?;
+    let found = if options.tests_only { cases::Discovered::default() } else { cases::discover(&ctx, options.bless)? };
     cases::check_readable(&found.cases, options.bless)?;
     for note in found.notes {
         workspace.status.line("Note", format_args!("{label}: {note}"));
@@ -209,11 +244,12 @@ fn load(ctx: Context, label: &str, options: &CheckOptions, workspace: &Workspace
     let settings = &ctx.project.settings;
     let file = ctx.project.root.join(crate::project::settings::SETTINGS_FILE);
     let mut cases = found.cases;
+    cases.extend(junit::discover(&ctx, &options.test_filters)?);
     hidden::mark(&settings.hidden, &mut cases, &file)?;
     if let Some(setting) = &settings.checker {
         let checker = checker::Checker::resolve(setting, &ctx.project)
             .map_err(|why| usage(format!("{}: `checker`: {why}", file.display())))?;
-        for case in cases.iter_mut().filter(|c| !c.is_classroom() && c.checker.is_none()) {
+        for case in cases.iter_mut().filter(|c| matches!(c.program, Program::Java { .. }) && c.checker.is_none()) {
             case.checker = Some(checker.clone());
         }
     }
@@ -232,7 +268,7 @@ fn group_scores(entries: &[Entry], results: &[verdict::CaseResult]) -> Vec<group
 }
 
 /// The last `lines` lines of `text`.
-fn tail(text: &str, lines: usize) -> String {
+pub(in crate::check) fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     let start = all.len().saturating_sub(lines);
     let mut out = all[start..].join("\n");

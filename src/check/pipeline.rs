@@ -22,7 +22,15 @@ use crate::toolchain::javac::Javac;
 
 /// What compiling a project gave: `Ok` or the verdict message and details
 /// for all its Java cases.
-type Compiled = std::result::Result<(), (String, String)>;
+pub(in crate::check) type Compiled = std::result::Result<(), (String, String)>;
+
+/// What a project's cases need before they run.
+pub(in crate::check) struct Prepared {
+    pub compiled: Compiled,
+    /// How its JUnit test classes compiled, when it has JUnit tests and its
+    /// main classes compiled.
+    pub tests: Option<super::junit::TestBuild>,
+}
 
 /// One piece of work for a runner thread, with the result index of each
 /// case it reports.
@@ -39,10 +47,11 @@ pub fn run_all(
     mut reporter: Reporter,
 ) -> (Reporter, Vec<CaseResult>) {
     let (units, total) = plan(entries, options.reuse_jvm);
-    let compiled: Vec<OnceLock<Compiled>> = entries.iter().map(|_| OnceLock::new()).collect();
+    let compiled: Vec<OnceLock<Prepared>> = entries.iter().map(|_| OnceLock::new()).collect();
     let (queue, work) = mpsc::channel::<Unit>();
     let work = Mutex::new(work);
-    let (done, results) = mpsc::channel::<(usize, CaseResult)>();
+    // A JUnit case gives one result per test.
+    let (done, results) = mpsc::channel::<(usize, Vec<CaseResult>)>();
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.max(1).min(units.iter().map(Vec::len).sum::<usize>().max(1)) {
             let done = done.clone();
@@ -62,12 +71,15 @@ pub fn run_all(
         drop(done);
         let printer = scope.spawn(move || {
             let mut pending = BTreeMap::new();
-            let mut ordered = Vec::with_capacity(total);
-            for (index, result) in results {
-                pending.insert(index, result);
-                while let Some(result) = pending.remove(&ordered.len()) {
-                    reporter.case(&result);
-                    ordered.push(result);
+            let (mut ordered, mut next) = (Vec::with_capacity(total), 0);
+            for (index, batch) in results {
+                pending.insert(index, batch);
+                while let Some(batch) = pending.remove(&next) {
+                    for result in batch {
+                        reporter.case(&result);
+                        ordered.push(result);
+                    }
+                    next += 1;
                 }
             }
             (reporter, ordered)
@@ -75,7 +87,9 @@ pub fn run_all(
         let mut javac = Javac::warm(Some(workspace.cwd.clone())).capturing();
         for ((entry, project_units), compiled) in entries.iter().zip(units).zip(&compiled) {
             if let Entry::Project(project) = entry {
-                let _ = compiled.set(compile_project(project, &mut javac));
+                let main = compile_project(project, &mut javac);
+                let tests = if main.is_ok() { super::junit::compile(project, &mut javac) } else { None };
+                let _ = compiled.set(Prepared { compiled: main, tests });
             }
             for unit in project_units {
                 let _ = queue.send(unit);
@@ -105,7 +119,7 @@ fn plan(entries: &[Entry], reuse_jvm: bool) -> (Vec<Vec<Unit>>, usize) {
                 for (c, case) in project.cases.iter().enumerate() {
                     if case.is_classroom() {
                         sequence.push((c, next()));
-                    } else if reuse_jvm {
+                    } else if reuse_jvm && matches!(case.program, Program::Java { .. }) {
                         warm.push((c, next()));
                     } else {
                         units.push(Unit::Case { entry: e, case: c, index: next() });
@@ -127,10 +141,10 @@ fn plan(entries: &[Entry], reuse_jvm: bool) -> (Vec<Vec<Unit>>, usize) {
 
 fn run_unit(
     entries: &[Entry],
-    compiled: &[OnceLock<Compiled>],
+    prepared: &[OnceLock<Prepared>],
     unit: &Unit,
     options: &CheckOptions,
-) -> Vec<(usize, CaseResult)> {
+) -> Vec<(usize, Vec<CaseResult>)> {
     match unit {
         Unit::Failed { entry, index } => {
             let Entry::Failed { label, file, message } = &entries[*entry] else {
@@ -139,16 +153,24 @@ fn run_unit(
             let mut result = CaseResult::new(label, "project", "(configuration)", file.clone(), None, None);
             result.verdict = Verdict::ConfigError;
             result.message = message.clone();
-            vec![(*index, result)]
+            vec![(*index, vec![result])]
         }
         Unit::Case { entry, case, index } => {
             let Entry::Project(project) = &entries[*entry] else { unreachable!("planned from a project") };
-            let compiled = compiled[*entry].get().expect("compiled before queued");
-            vec![(*index, run_java_case(project, &project.cases[*case], compiled, options))]
+            let prepared = prepared[*entry].get().expect("compiled before queued");
+            let case = &project.cases[*case];
+            let results = match &case.program {
+                Program::Junit(suite) => super::junit::run(project, suite, prepared, options)
+                    .into_iter()
+                    .map(|r| sealed(r, options))
+                    .collect(),
+                _ => vec![run_java_case(project, case, &prepared.compiled, options)],
+            };
+            vec![(*index, results)]
         }
         Unit::Sequence { entry, cases } => {
             let Entry::Project(project) = &entries[*entry] else { unreachable!("planned from a project") };
-            let compiled = compiled[*entry].get().expect("compiled before queued");
+            let compiled = &prepared[*entry].get().expect("compiled before queued").compiled;
             let mut memo = classroom::SetupMemo::default();
             cases
                 .iter()
@@ -159,7 +181,7 @@ fn run_unit(
                     } else {
                         run_java_case(project, case, compiled, options)
                     };
-                    (*index, result)
+                    (*index, vec![result])
                 })
                 .collect()
         }
@@ -249,10 +271,16 @@ fn compile_project(project: &CheckProject, javac: &mut Javac) -> Compiled {
             }
         }
     }
-    if files.is_empty() {
+    // JUnit tests may use any main class: compile the whole tree for them.
+    let junit = project.cases.iter().any(|c| matches!(c.program, Program::Junit(_)));
+    let request = if junit && !project.ctx.project.list_sources().files.is_empty() {
+        Request::WholeTree
+    } else if files.is_empty() {
         return Ok(());
-    }
-    match build(&project.ctx, &Request::Files(files), javac) {
+    } else {
+        Request::Files(files)
+    };
+    match build(&project.ctx, &request, javac) {
         Ok(_) => Ok(()),
         Err(e) => match e.downcast_ref::<CompileFailed>() {
             Some(failed) => Err((failed.to_string(), String::from_utf8_lossy(&failed.diagnostics).into_owned())),

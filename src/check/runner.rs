@@ -29,6 +29,8 @@ pub struct Execution {
     pub output_exceeded: bool,
     /// The JVM itself said it ran out of memory (not the program's output).
     pub out_of_memory: bool,
+    /// Stopped because it printed nothing for the idle limit.
+    pub stalled: bool,
 }
 
 pub struct Limits {
@@ -52,6 +54,18 @@ pub enum Stdin<'a> {
 
 /// Runs `command` to completion or until a limit is hit.
 pub fn execute(command: &mut ToolCommand, stdin: Stdin, limits: &Limits) -> Result<Execution> {
+    execute_watched(command, stdin, limits, None)
+}
+
+/// [`execute`], and also stops the process (marking it `stalled`) when it
+/// has printed nothing for `idle`: a program that reports progress as it
+/// goes (the JUnit launcher) is known stuck long before its overall limit.
+pub fn execute_watched(
+    command: &mut ToolCommand,
+    stdin: Stdin,
+    limits: &Limits,
+    idle: Option<Duration>,
+) -> Result<Execution> {
     if stop_requested() {
         anyhow::bail!("not run: interrupted");
     }
@@ -86,6 +100,7 @@ pub fn execute(command: &mut ToolCommand, stdin: Stdin, limits: &Limits) -> Resu
 
     let mut execution = Execution::default();
     let mut pause = Duration::from_micros(500);
+    let (mut printed, mut progress_at) = (0, Instant::now());
     loop {
         if child.has_exited() {
             break;
@@ -93,6 +108,15 @@ pub fn execute(command: &mut ToolCommand, stdin: Stdin, limits: &Limits) -> Resu
         if started.elapsed() >= limits.timeout {
             execution.timed_out = true;
             break;
+        }
+        if let Some(idle) = idle {
+            let now = total.load(Ordering::Relaxed);
+            if now != printed {
+                (printed, progress_at) = (now, Instant::now());
+            } else if progress_at.elapsed() >= idle {
+                execution.stalled = true;
+                break;
+            }
         }
         if total.load(Ordering::Relaxed) > limits.output {
             execution.output_exceeded = true;
@@ -112,9 +136,10 @@ pub fn execute(command: &mut ToolCommand, stdin: Stdin, limits: &Limits) -> Resu
     drop(held_open);
     kill_orphans();
     execution.cpu = cpu_time(&usage);
-    if libc::WIFEXITED(status) && !execution.timed_out {
+    let stopped = execution.timed_out || execution.stalled;
+    if libc::WIFEXITED(status) && !stopped {
         execution.code = Some(libc::WEXITSTATUS(status));
-    } else if libc::WIFSIGNALED(status) && !execution.timed_out {
+    } else if libc::WIFSIGNALED(status) && !stopped {
         execution.signal = Some(libc::WTERMSIG(status));
     }
     // A grandchild that escaped the group could hold the pipes open; do not

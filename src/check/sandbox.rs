@@ -28,6 +28,11 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// The scratch folder itself.
+    pub fn root(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     pub fn work(&self) -> PathBuf {
         self.dir.path().join("work")
     }

@@ -9,6 +9,8 @@ use serde::Serialize;
 pub enum Verdict {
     Pass,
     WrongOutput,
+    /// A JUnit assertion failed.
+    AssertionFailed,
     RuntimeError,
     Timeout,
     MemoryLimit,
@@ -17,6 +19,9 @@ pub enum Verdict {
     /// The project or case is misconfigured (a bad jbuild.toml, a stray
     /// `.in`, no main class): nothing ran.
     ConfigError,
+    /// A disabled test, or one whose assumption did not hold: counted
+    /// neither as passed nor as failed, and worth no points either way.
+    Skipped,
 }
 
 impl Verdict {
@@ -24,17 +29,23 @@ impl Verdict {
         self == Verdict::Pass
     }
 
+    /// Whether the case counts as failed (neither passed nor skipped).
+    pub fn failed(self) -> bool {
+        !matches!(self, Verdict::Pass | Verdict::Skipped)
+    }
+
     /// Fixed-width label for the terminal.
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Pass => "PASS",
-            Verdict::WrongOutput => "WRONG",
+            Verdict::WrongOutput | Verdict::AssertionFailed => "WRONG",
             Verdict::RuntimeError => "ERROR",
             Verdict::Timeout => "TIMEOUT",
             Verdict::MemoryLimit => "MEMORY",
             Verdict::OutputLimit => "OUTPUT",
             Verdict::CompileError => "COMPILE",
             Verdict::ConfigError => "CONFIG",
+            Verdict::Skipped => "SKIP",
         }
     }
 
@@ -43,12 +54,14 @@ impl Verdict {
         match self {
             Verdict::Pass => "passed",
             Verdict::WrongOutput => "wrong output",
+            Verdict::AssertionFailed => "assertion failed",
             Verdict::RuntimeError => "runtime error",
             Verdict::Timeout => "time limit exceeded",
             Verdict::MemoryLimit => "memory limit exceeded",
             Verdict::OutputLimit => "output limit exceeded",
             Verdict::CompileError => "compile error",
             Verdict::ConfigError => "configuration error",
+            Verdict::Skipped => "skipped",
         }
     }
 }

@@ -1,21 +1,48 @@
-//! `jbuild clean`: removes what the build record says jbuild wrote, nothing else.
+//! `jbuild clean`: removes what the build records say jbuild wrote (the
+//! main classes and the test classes), nothing else.
+
+use std::path::Path;
 
 use anyhow::Result;
 
 use crate::build::lock::OutputLock;
-use crate::build::outputs::remove_owned;
+use crate::build::outputs::{Removal, remove_owned};
 use crate::build::record::BuildRecord;
+use crate::build::source_set::test_classes;
 use crate::context::Context;
 use crate::error::ExitStatus;
 
-/// Everything happens under the output lock, and the lock file stays: a
-/// compile waiting on it then simply goes on once `clean` is done.
+/// Everything happens under each output folder's lock, and the lock file
+/// stays: a compile waiting on it then simply goes on once `clean` is done.
+/// Test classes go first: they live inside the main output folder.
 pub fn command(ctx: &Context) -> Result<ExitStatus> {
-    let classes = &ctx.project.classes;
-    let dir = BuildRecord::dir(classes);
-    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+    let mut total = Removal::default();
+    for dir in [test_classes(&ctx.project), ctx.project.classes.clone()] {
+        let removal = clean(ctx, &dir)?;
+        total.removed += removal.removed;
+        total.kept.extend(removal.kept);
+    }
+    if !total.kept.is_empty() {
+        ctx.status.warning(format_args!(
+            "left {} in place: changed since jbuild wrote {}",
+            total.kept.join(", "),
+            if total.kept.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    if total.removed == 0 && total.kept.is_empty() {
         ctx.status.line("Clean", "nothing to remove");
         return Ok(ExitStatus::Success);
+    }
+    ctx.status
+        .line("Removed", format_args!("{} class file{}", total.removed, if total.removed == 1 { "" } else { "s" }));
+    Ok(ExitStatus::Success)
+}
+
+/// Removes the files the record in `classes` lists, and the record.
+fn clean(ctx: &Context, classes: &Path) -> Result<Removal> {
+    let dir = BuildRecord::dir(classes);
+    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        return Ok(Removal::default());
     }
     let lock = OutputLock::acquire(classes, || ctx.status.line("Blocking", "waiting for another jbuild"))?;
     lock.remove_leftover_staging(classes);
@@ -25,19 +52,5 @@ pub fn command(ctx: &Context) -> Result<ExitStatus> {
     }
     let removal = remove_owned(classes, record.outputs.values().flatten())?;
     BuildRecord::remove(classes)?;
-    drop(lock);
-    if !removal.kept.is_empty() {
-        ctx.status.warning(format_args!(
-            "left {} in place: changed since jbuild wrote {}",
-            removal.kept.join(", "),
-            if removal.kept.len() == 1 { "it" } else { "them" }
-        ));
-    }
-    if removal.removed == 0 && removal.kept.is_empty() {
-        ctx.status.line("Clean", "nothing to remove");
-        return Ok(ExitStatus::Success);
-    }
-    ctx.status
-        .line("Removed", format_args!("{} class file{}", removal.removed, if removal.removed == 1 { "" } else { "s" }));
-    Ok(ExitStatus::Success)
+    Ok(removal)
 }

@@ -9,4 +9,5 @@ pub mod grades;
 pub mod list;
 pub mod new;
 pub mod run;
+pub mod test;
 pub mod watch;

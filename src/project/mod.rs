@@ -3,6 +3,7 @@
 
 pub mod settings;
 pub mod target;
+pub mod test_sources;
 
 use std::path::{Component, Path, PathBuf};
 

@@ -22,6 +22,10 @@ pub struct SettingsFile {
     pub java_args: Option<Vec<String>>,
     pub main: Option<String>,
     pub daemon: Option<bool>,
+    /// Folder of JUnit test sources (default: `test/` when it holds any).
+    pub test_src: Option<PathBuf>,
+    /// The JUnit Platform console standalone jar.
+    pub junit: Option<PathBuf>,
     /// Variables passed to graded programs by name, besides the fixed few.
     pub env: Option<Vec<String>>,
     /// Run graded programs as this user (when jbuild runs as root).
@@ -142,6 +146,10 @@ pub struct Settings {
     pub main: Option<String>,
     /// Compile through the background daemon.
     pub daemon: bool,
+    /// Folder of JUnit test sources, relative to the root (`None`: `test/`).
+    pub test_src: Option<PathBuf>,
+    /// The JUnit Platform console standalone jar, relative to the root.
+    pub junit: Option<PathBuf>,
     pub checks: Vec<CheckTable>,
     /// Environment variables graded programs may see, by name.
     pub env: Vec<String>,
@@ -186,6 +194,8 @@ impl Settings {
             java_args: pick_vec(&flags.java_args, file.java_args),
             main: file.main,
             daemon: flags.daemon || file.daemon.unwrap_or(false),
+            test_src: file.test_src,
+            junit: file.junit,
             checks: file.check.unwrap_or_default(),
             env: file.env.unwrap_or_default(),
             run_as: file.run_as,
@@ -215,6 +225,18 @@ impl Settings {
             if path.as_os_str().is_empty() {
                 return Err(bad(key, "must not be empty".to_owned()));
             }
+        }
+        for (key, path) in [("test-src", &self.test_src), ("junit", &self.junit)] {
+            if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+                return Err(usage(format!("setting `{key}` ({}): must not be empty", file_path.display())));
+            }
+        }
+        if self.test_src.as_ref().is_some_and(|t| t == &self.src) {
+            return Err(usage(format!(
+                "setting `test-src` ({}): must differ from `src` (test classes inside src/ are found by their \
+                 org.junit imports)",
+                file_path.display()
+            )));
         }
         if self.src == self.classes {
             return Err(bad(

@@ -5,7 +5,8 @@
 //! comments, strings, text blocks and char literals are skipped as whole
 //! tokens so nothing inside them is mistaken for code.
 
-/// One token of Java source. Literals keep no text: the scanner never needs it.
+/// One token of Java source. Only string literals keep their text (test
+/// annotations such as `@Tag("points=2")` need it); other literals do not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Token {
     Ident(String),
@@ -13,7 +14,9 @@ pub enum Token {
     Punct(char),
     /// `...`, which marks a varargs parameter.
     Ellipsis,
-    /// A string, text block, char or number literal.
+    /// A `"string"` literal's value, its escapes decoded.
+    Str(String),
+    /// A text block, char or number literal.
     Literal,
 }
 
@@ -95,7 +98,11 @@ pub fn tokenize(source: &str) -> Vec<Token> {
         } else if c == '"' && at(i + 1) == '"' && at(i + 2) == '"' {
             i = skip_text_block(&chars, i + 3);
             tokens.push(Token::Literal);
-        } else if c == '"' || c == '\'' {
+        } else if c == '"' {
+            let (body_end, next) = string_body(&chars, i + 1);
+            tokens.push(Token::Str(string_value(&chars[i + 1..body_end])));
+            i = next;
+        } else if c == '\'' {
             i = skip_quoted(&chars, i + 1, c);
             tokens.push(Token::Literal);
         } else if c.is_ascii_digit() || (c == '.' && at(i + 1).is_ascii_digit()) {
@@ -188,6 +195,47 @@ fn skip_quoted(chars: &[char], mut i: usize, quote: char) -> usize {
     i
 }
 
+/// Where a string literal's body that starts at `start` ends, and where the
+/// next token starts: after the closing quote, or at the line end or input
+/// end that cut the literal short.
+fn string_body(chars: &[char], start: usize) -> (usize, usize) {
+    let mut i = start;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '\n' => return (i, i),
+            '"' => return (i, i + 1),
+            _ => i += 1,
+        }
+    }
+    (chars.len(), chars.len())
+}
+
+/// The value of a string literal's body (between the quotes): escapes
+/// decoded as far as a declaration reader needs (octal escapes are kept as
+/// written, which no annotation value of interest uses).
+fn string_value(body: &[char]) -> String {
+    let mut value = String::with_capacity(body.len());
+    let mut chars = body.iter();
+    while let Some(&c) = chars.next() {
+        if c != '\\' {
+            value.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => value.push('\n'),
+            Some('t') => value.push('\t'),
+            Some('r') => value.push('\r'),
+            Some('b') => value.push('\u{8}'),
+            Some('f') => value.push('\u{c}'),
+            Some('s') => value.push(' '),
+            Some(&other) => value.push(other),
+            None => {}
+        }
+    }
+    value
+}
+
 /// Skips a text block body (after the opening `"""`).
 fn skip_text_block(chars: &[char], mut i: usize) -> usize {
     while i < chars.len() {
@@ -273,6 +321,23 @@ mod tests {
     #[test]
     fn strings_and_chars_hide_code() {
         assert_eq!(idents(r#"a "class \" B" '"' '\'' c"#), ["a", "c"]);
+    }
+
+    #[test]
+    fn string_literals_keep_their_value() {
+        let strings: Vec<Token> = tokenize(r#"@Tag("points=2") f("a\"b\\c\n", "", 'x', "unterminated"#)
+            .into_iter()
+            .filter(|t| matches!(t, Token::Str(_)))
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                Token::Str("points=2".into()),
+                Token::Str("a\"b\\c\n".into()),
+                Token::Str(String::new()),
+                Token::Str("unterminated".into())
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod declarations;
 mod lexer;
+pub mod test_classes;
 
 use std::path::{Component, Path, PathBuf};
 

@@ -17,7 +17,7 @@ fn help_ends_with_examples_and_shows_only_flags_that_matter() {
         let out = help(&[command, "--help"]);
         out.success().stdout_has("Example").stdout_has("Global options:");
         let settings = out.stdout.contains("Project settings");
-        let builds = matches!(command, "compile" | "run" | "list" | "check" | "watch");
+        let builds = matches!(command, "compile" | "run" | "list" | "check" | "test" | "watch");
         assert_eq!(settings, builds, "`{command} --help` and project settings:\n{}", out.stdout);
     }
 }

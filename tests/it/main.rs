@@ -9,6 +9,7 @@ mod daemon;
 mod errors;
 mod first_contact;
 mod freshness;
+mod junit;
 mod readme;
 mod record_safety;
 mod reuse_jvm;

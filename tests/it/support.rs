@@ -14,6 +14,7 @@ const LEAKY_ENV: &[&str] = &[
     "_JAVA_OPTIONS",
     "JDK_JAVA_OPTIONS",
     "JBUILD_DAEMON",
+    "JBUILD_JUNIT_JAR",
     "GITHUB_ACTIONS",
     "GITHUB_STEP_SUMMARY",
     "NO_COLOR",

@@ -31,6 +31,8 @@ pub enum Program {
     /// A GitHub Classroom test: shell commands run from the project root,
     /// graded by Classroom's rules.
     Classroom(ClassroomTest),
+    /// A project's JUnit tests, run together; each test is reported as a case.
+    Junit(Box<super::junit::Suite>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -37,7 +37,7 @@ pub fn annotations(results: &[CaseResult]) -> Vec<String> {
     // them relative to the workspace, where jbuild runs.
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut set = BTreeSet::new();
-    for result in results.iter().filter(|r| !r.verdict.passed()) {
+    for result in results.iter().filter(|r| r.verdict.failed()) {
         if result.verdict == Verdict::CompileError {
             for (file, line, col, message) in javac_errors(&result.details) {
                 let file = crate::term::relative(&cwd, std::path::Path::new(&file));
@@ -106,13 +106,23 @@ pub fn javac_errors(diagnostics: &str) -> Vec<(String, usize, usize, String)> {
 /// The Markdown table appended to `$GITHUB_STEP_SUMMARY`.
 pub fn summary(results: &[CaseResult], points: Option<(f64, f64)>) -> String {
     let passed = results.iter().filter(|r| r.verdict.passed()).count();
-    let mut text = format!("### jbuild check: {passed} passed, {} failed\n\n", results.len() - passed);
+    let failed = results.iter().filter(|r| r.verdict.failed()).count();
+    let skipped = results.len() - passed - failed;
+    let mut text = format!("### jbuild check: {passed} passed, {failed} failed");
+    if skipped > 0 {
+        text.push_str(&format!(", {skipped} skipped"));
+    }
+    text.push_str("\n\n");
     if let Some((earned, possible)) = points {
         text.push_str(&format!("**{}**\n\n", points_line(earned, possible)));
     }
     text.push_str("| | Project | Case | Verdict | Time |\n|---|---|---|---|---:|\n");
     for result in results {
-        let icon = if result.verdict.passed() { "✅" } else { "❌" };
+        let icon = match result.verdict {
+            Verdict::Pass => "✅",
+            Verdict::Skipped => "⏭️",
+            _ => "❌",
+        };
         text.push_str(&format!(
             "| {icon} | {} | {} | {} | {:.2}s |\n",
             cell(&result.project),

@@ -68,7 +68,8 @@ pub fn render(results: &[CaseResult], groups: &[GroupScore], elapsed: Duration) 
         }
     }
     let passed = results.iter().filter(|r| r.verdict.passed()).count();
-    let mut summary = format!("jbuild check: {passed} passed, {} failed", results.len() - passed);
+    let failed = results.iter().filter(|r| r.verdict.failed()).count();
+    let mut summary = format!("jbuild check: {passed} passed, {failed} failed");
     if let Some(compile) = results.iter().find(|r| r.verdict == Verdict::CompileError) {
         summary.push_str(&format!("\n{}", compile.message));
     }

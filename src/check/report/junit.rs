@@ -19,10 +19,11 @@ pub fn render(results: &[CaseResult]) -> String {
     let total_time: Duration = results.iter().map(|r| r.time).sum();
     let failures = results.iter().filter(|r| is_failure(r.verdict)).count();
     let errors = results.iter().filter(|r| is_error(r.verdict)).count();
+    let skipped = results.iter().filter(|r| r.verdict == Verdict::Skipped).count();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         xml,
-        "<testsuites name=\"jbuild check\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">",
+        "<testsuites name=\"jbuild check\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{:.3}\">",
         results.len(),
         total_time.as_secs_f64()
     );
@@ -31,11 +32,12 @@ pub fn render(results: &[CaseResult]) -> String {
         let time: Duration = cases.iter().map(|r| r.time).sum();
         let _ = writeln!(
             xml,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.3}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
             escape(project),
             cases.len(),
             cases.iter().filter(|r| is_failure(r.verdict)).count(),
             cases.iter().filter(|r| is_error(r.verdict)).count(),
+            cases.iter().filter(|r| r.verdict == Verdict::Skipped).count(),
             time.as_secs_f64()
         );
         for case in cases {
@@ -47,12 +49,15 @@ pub fn render(results: &[CaseResult]) -> String {
                 case.time.as_secs_f64(),
                 escape(&case.file)
             );
-            if case.verdict.passed() && case.stdout.is_empty() && case.stderr.is_empty() {
+            let quiet = case.stdout.is_empty() && case.stderr.is_empty();
+            if case.verdict.passed() && quiet {
                 xml.push_str("/>\n");
                 continue;
             }
             xml.push_str(">\n");
-            if !case.verdict.passed() {
+            if case.verdict == Verdict::Skipped {
+                let _ = writeln!(xml, "      <skipped message=\"{}\"/>", escape(&case.message));
+            } else if !case.verdict.passed() {
                 let element = if is_error(case.verdict) { "error" } else { "failure" };
                 let message = format!("{}: {}", case.verdict.describe(), case.message);
                 let _ = writeln!(
@@ -86,7 +91,7 @@ fn is_error(verdict: Verdict) -> bool {
 }
 
 fn is_failure(verdict: Verdict) -> bool {
-    !verdict.passed() && !is_error(verdict)
+    verdict.failed() && !is_error(verdict)
 }
 
 fn cap(text: &str) -> &str {

@@ -17,7 +17,7 @@ use super::Format;
 use super::groups::{GroupScore, points};
 use super::summary::{number, points_line};
 use super::verdict::{CaseResult, Verdict};
-use crate::term::{BAD, GOOD, Status};
+use crate::term::{BAD, GOOD, Status, WARN};
 
 pub struct Reporter {
     format: Format,
@@ -80,7 +80,11 @@ impl Reporter {
             let _ = writeln!(out, "::group::{}", github::escape_data(&result.project));
             self.group = Some(result.project.clone());
         }
-        let style = if result.verdict.passed() { GOOD } else { BAD };
+        let style = match result.verdict {
+            Verdict::Pass => GOOD,
+            Verdict::Skipped => WARN,
+            _ => BAD,
+        };
         let label = self.status.paint_stdout(style, &format!("{:<8}", result.verdict.label()));
         // One project: its cases need no prefix.
         let project = if self.single_project { String::new() } else { format!("{}: ", result.project) };
@@ -88,31 +92,28 @@ impl Reporter {
         if result.verdict.passed() {
             return;
         }
-        for line in result.message.lines() {
-            let _ = writeln!(out, "    {line}");
-        }
         // A project that does not compile fails every case with the same
         // javac messages: show them once.
+        let mut details = if result.verdict == Verdict::Skipped { "" } else { result.details.as_str() };
         if result.verdict == Verdict::CompileError {
             let key = (result.project.clone(), result.details.clone());
             if self.compile_errors_shown.as_ref() == Some(&key) {
-                let _ = writeln!(out, "    (javac's messages above)");
-                return;
+                details = "(javac's messages above)";
+            } else {
+                self.compile_errors_shown = Some(key);
             }
-            self.compile_errors_shown = Some(key);
         }
-        if !result.details.is_empty() {
-            // Program output may contain anything, workflow commands included.
-            let guarded = self.format == Format::Github;
-            if guarded {
-                let _ = writeln!(out, "::stop-commands::{}", self.stop_token);
-            }
-            for line in result.details.lines() {
-                let _ = writeln!(out, "    {line}");
-            }
-            if guarded {
-                let _ = writeln!(out, "::{}::", self.stop_token);
-            }
+        // Program output may contain anything, workflow commands included,
+        // and so may a message taken from what a test threw.
+        let guarded = self.format == Format::Github;
+        if guarded {
+            let _ = writeln!(out, "::stop-commands::{}", self.stop_token);
+        }
+        for line in result.message.lines().chain(details.lines()) {
+            let _ = writeln!(out, "    {line}");
+        }
+        if guarded {
+            let _ = writeln!(out, "::{}::", self.stop_token);
         }
     }
 
@@ -120,7 +121,8 @@ impl Reporter {
     /// and the summary line.
     pub fn finish(&mut self, results: &[CaseResult], groups: &[GroupScore]) -> Result<()> {
         let passed = results.iter().filter(|r| r.verdict.passed()).count();
-        let failed = results.len() - passed;
+        let failed = results.iter().filter(|r| r.verdict.failed()).count();
+        let skipped = results.len() - passed - failed;
         let points = points(results, groups);
         let mut out = self.out();
         match self.format {
@@ -128,6 +130,7 @@ impl Reporter {
                 let document = serde_json::json!({
                     "passed": passed,
                     "failed": failed,
+                    "skipped": skipped,
                     "points": points.map(|(earned, possible)| serde_json::json!({"earned": earned, "possible": possible})),
                     "format_version": 1,
                     "graded_as_root": self.graded_as_root,
@@ -168,6 +171,9 @@ impl Reporter {
             if let Some((earned, possible)) = points {
                 eprintln!("{}", points_line(earned, possible));
             }
+            if skipped > 0 {
+                eprintln!("{skipped} skipped");
+            }
             eprintln!("{summary}");
         } else {
             for group in groups {
@@ -175,6 +181,11 @@ impl Reporter {
             }
             if let Some((earned, possible)) = points {
                 writeln!(out, "{}", points_line(earned, possible))?;
+            }
+            // Skipped cases count on neither side; the last line keeps its
+            // `N passed, N failed` shape for scripts.
+            if skipped > 0 {
+                writeln!(out, "{skipped} skipped")?;
             }
             writeln!(out, "{summary}")?;
         }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
-use super::cache::cache_dir;
+use super::cache::{Embedded, cache_dir, compile_embedded};
 use super::frame::{self, Compiled, escape};
 use super::jdk::Jdk;
 use super::process::{Io, Spawned, ToolCommand};
@@ -172,9 +172,17 @@ fn read_reply(stdout: &mut impl std::io::BufRead) -> Result<Reply> {
 }
 
 /// The worker's class folder for `jdk` in the cache folder `cache`,
-/// compiling it there first if needed (see [`super::embedded`]).
+/// compiling it there first if needed (see [`compile_embedded`]).
 pub fn ensure_compiled(jdk: &Jdk, cache: &Path) -> Result<PathBuf> {
-    super::embedded::ensure_compiled(jdk, cache, "worker", "JbuildWorker", SOURCE)
+    let worker = Embedded {
+        label: "the compile worker",
+        folder: "worker",
+        file: "JbuildWorker.java",
+        source: SOURCE,
+        classpath: &[],
+        key: "",
+    };
+    compile_embedded(jdk, cache, &worker)
 }
 
 #[cfg(test)]
