@@ -5,7 +5,6 @@
 
 pub mod cache;
 pub mod daemon;
-pub mod embedded;
 pub mod frame;
 pub mod java;
 pub mod javac;

@@ -58,7 +58,15 @@ pub enum Ended {
 /// The runner's class folder for `jdk` in the cache folder `cache`,
 /// compiling it there first if needed.
 pub fn ensure_compiled(jdk: &super::jdk::Jdk, cache: &Path) -> Result<PathBuf> {
-    super::embedded::ensure_compiled(jdk, cache, "runner", "JbuildRunner", SOURCE)
+    let runner = super::cache::Embedded {
+        label: "the warm case runner",
+        folder: "runner",
+        file: "JbuildRunner.java",
+        source: SOURCE,
+        classpath: &[],
+        key: "",
+    };
+    super::cache::compile_embedded(jdk, cache, &runner)
 }
 
 /// A running runner JVM.
