@@ -2,6 +2,7 @@
 //! package, top-level types and main methods with a real Java lexer.
 
 mod declarations;
+mod header;
 mod lexer;
 
 use std::path::{Component, Path, PathBuf};
@@ -9,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
 
 pub use declarations::{Declarations, MainKind, TypeDecl, parse};
+pub use header::{Header, read_header};
 
 /// One `.java` file under the source root.
 #[derive(Debug, Clone)]
