@@ -8,6 +8,7 @@
 pub mod lock;
 pub mod outputs;
 pub mod record;
+pub mod resources;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use self::outputs::{create_real_folders, remove_owned};
 use self::record::{BuildRecord, OutputFile, SourceState, hash_file, key_of};
 use crate::context::Context;
 use crate::error::usage;
+use crate::project::Project;
 use crate::scanner::SourceTree;
 use crate::term::count;
 use crate::toolchain::javac::Javac;
@@ -38,19 +40,29 @@ pub enum Request {
 /// Returns whether javac ran.
 pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool> {
     let project = &ctx.project;
+    project.check_dependencies()?;
     let listing = project.list_sources();
     for warning in &listing.warnings {
         ctx.status.warning(warning);
     }
+    if !project.explanation.strays.is_empty() {
+        let strays: Vec<String> = project.explanation.strays.iter().map(|s| project.shown(s)).collect();
+        ctx.status.warning(format_args!(
+            "not compiling {}: outside the source roots ({}); `jbuild doctor` says more",
+            strays.join(", "),
+            project.source_roots().iter().map(|r| project.shown(r)).collect::<Vec<_>>().join(", ")
+        ));
+    }
     let targets = match request {
         Request::WholeTree if listing.files.is_empty() => {
-            return Err(usage(format!("no .java files under {}", project.src.display())));
+            let roots: Vec<String> = project.source_roots().iter().map(|r| r.display().to_string()).collect();
+            return Err(usage(format!("no .java files under {}", roots.join(", "))));
         }
         Request::WholeTree => listing.files.clone(),
         Request::Files(files) => files.clone(),
     };
     let label = match request {
-        Request::Files(files) if files.len() == 1 => class_label(&files[0]),
+        Request::Files(files) if files.len() == 1 => class_label(project, &files[0]),
         _ => count(targets.len(), "file"),
     };
     let label = match javac.shared_cwd().map(|cwd| project.root.strip_prefix(cwd).unwrap_or(&project.root)) {
@@ -66,14 +78,15 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
     lock.remove_leftover_staging(&project.classes);
     let jdk = ctx.jdk()?;
     let settings = settings_fingerprint(ctx)?;
-    let (record, untrusted) = BuildRecord::load(&project.classes);
+    let (mut record, untrusted) = BuildRecord::load(&project.classes);
     if let Some(why) = untrusted {
         ctx.status.warning(why);
     }
+    let resources_changed = resources::sync(&project.resource_roots(), &project.classes, &mut record, &ctx.status)?;
     let sources = record.current_sources(&project.src, &listing.files)?;
     if record.is_fresh(&settings, &sources, &target_keys, &project.classes) {
         ctx.status.line("Fresh", &label);
-        if record.sources != sources {
+        if record.sources != sources || resources_changed {
             // Touched but unchanged files: remember the new mtimes so the
             // next check does not hash them again.
             BuildRecord { sources, ..record }.save(&project.classes)?;
@@ -82,7 +95,7 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
     }
 
     let tree = project.scan();
-    check_packages(&tree, &targets)?;
+    check_packages(project, &tree, &targets)?;
 
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
@@ -135,7 +148,17 @@ fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Opt
     let mut classpath = project.jars()?;
     classpath.insert(0, out.to_path_buf());
     javac.arg("-classpath").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
-    javac.arg("-sourcepath").arg(if shared_cwd.is_some() { project.src.as_path() } else { Path::new(".") });
+    // The source roots, relative to where javac runs unless it runs elsewhere.
+    let roots: Vec<&Path> = project
+        .source_roots()
+        .into_iter()
+        .map(|root| match (shared_cwd, root.strip_prefix(&project.src)) {
+            (None, Ok(relative)) if relative.as_os_str().is_empty() => Path::new("."),
+            (None, Ok(relative)) => relative,
+            _ => root,
+        })
+        .collect();
+    javac.arg("-sourcepath").arg(std::env::join_paths(&roots).context("joining the source path")?);
     javac.arg("-encoding").arg(&settings.encoding);
     if let Some(release) = settings.release {
         javac.arg("--release").arg(release.to_string());
@@ -148,20 +171,13 @@ fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Opt
     Ok(javac)
 }
 
-/// Refuses files whose package does not match their folder, before javac
-/// gives a cryptic error about it.
-fn check_packages(tree: &SourceTree, targets: &[PathBuf]) -> Result<()> {
+/// Refuses files whose package does not match their folder in their
+/// source root, before javac gives a cryptic error about it.
+fn check_packages(project: &Project, tree: &SourceTree, targets: &[PathBuf]) -> Result<()> {
     for target in targets {
         let Some(file) = tree.file(target) else { continue };
-        if let Some((declared, expected)) = file.package_mismatch() {
-            let declared =
-                declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
-            let expected = expected.map_or("no package declaration".to_owned(), |p| format!("`package {p};`"));
-            bail!(
-                "{}: declares {declared}, but its folder means {expected}; \
-                 move the file or fix its package line",
-                tree.root.join(&file.relative).display()
-            );
+        if let Some(problem) = project.package_problem(file) {
+            bail!("{problem}");
         }
     }
     Ok(())
@@ -203,6 +219,7 @@ fn install_outputs(
         settings,
         entries: if unchanged_tree { old.entries.clone() } else { BTreeSet::new() },
         outputs: old.outputs.clone(),
+        resources: old.resources.clone(),
         sources,
         ..BuildRecord::default()
     };
@@ -252,9 +269,12 @@ fn top_level_class(class_file: &str) -> String {
     if dir.is_empty() { top.to_owned() } else { format!("{dir}/{top}") }
 }
 
-/// `sample01/Main.java` → `sample01.Main`, the way users name classes.
-fn class_label(file: &Path) -> String {
-    key_of(&file.with_extension("")).replace('/', ".")
+/// `sample01/Main.java` → `sample01.Main`, the way users name classes
+/// (the path taken from the file's source root).
+fn class_label(project: &Project, file: &Path) -> String {
+    let path = project.src.join(file);
+    let in_root = project.root_of(file).and_then(|root| path.strip_prefix(root).ok()).unwrap_or(file);
+    key_of(&in_root.with_extension("")).replace('/', ".")
 }
 
 /// Everything besides the sources that decides what javac produces.
@@ -265,9 +285,11 @@ fn settings_fingerprint(ctx: &Context) -> Result<String> {
     for jar in ctx.project.jars()? {
         jars.push((jar.display().to_string(), hash_file(&jar)?));
     }
+    let roots: Vec<String> = ctx.project.source_roots().iter().map(|root| ctx.project.shown(root)).collect();
     let identity = serde_json::json!({
         "javac": jdk.javac, "version": jdk.version, "release": settings.release,
         "encoding": settings.encoding, "javac_args": settings.javac_args, "jars": jars,
+        "sourcepath": roots,
     });
     Ok(blake3::hash(identity.to_string().as_bytes()).to_hex().to_string())
 }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::build::lock::OutputLock;
-use crate::build::outputs::remove_owned;
+use crate::build::outputs::{is_resource_key, remove_owned, remove_owned_files};
 use crate::build::record::BuildRecord;
 use crate::context::Context;
 use crate::error::ExitStatus;
@@ -23,7 +23,11 @@ pub fn command(ctx: &Context) -> Result<ExitStatus> {
     if let Some(why) = untrusted {
         ctx.status.warning(why);
     }
-    let removal = remove_owned(classes, record.outputs.values().flatten())?;
+    let mut removal = remove_owned(classes, record.outputs.values().flatten())?;
+    let copies = record.resources.iter().filter(|(_, copy)| copy.owned).map(|(key, copy)| (key, &copy.output));
+    let resources = remove_owned_files(classes, copies, is_resource_key)?;
+    removal.removed += resources.removed;
+    removal.kept.extend(resources.kept);
     BuildRecord::remove(classes)?;
     drop(lock);
     if !removal.kept.is_empty() {
@@ -37,7 +41,7 @@ pub fn command(ctx: &Context) -> Result<ExitStatus> {
         ctx.status.line("Clean", "nothing to remove");
         return Ok(ExitStatus::Success);
     }
-    ctx.status
-        .line("Removed", format_args!("{} class file{}", removal.removed, if removal.removed == 1 { "" } else { "s" }));
+    let what = if record.resources.values().any(|copy| copy.owned) { "file" } else { "class file" };
+    ctx.status.line("Removed", crate::term::count(removal.removed, what));
     Ok(ExitStatus::Success)
 }

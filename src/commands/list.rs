@@ -24,8 +24,8 @@ pub fn command(ctx: &Context, all: bool, format: ListFormat) -> Result<ExitStatu
             let width = classes.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
             for class in &classes {
                 let kind = class.main.map_or("", |m| m.describe());
-                let file = ctx.project.settings.src.join(&class.file);
-                println!("{:width$}  {}  {kind}", class.name, file.display());
+                let file = ctx.project.shown(&ctx.project.src.join(&class.file));
+                println!("{:width$}  {file}  {kind}", class.name);
             }
         }
     }

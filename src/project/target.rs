@@ -1,5 +1,5 @@
 //! Resolving what the user named (`sample01/Main.java`, `src/sample01/Main.java`,
-//! `sample01.Main`) to a source file under `src/`, and finding the class to run.
+//! `sample01.Main`) to a source file in a source root, and finding the class to run.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -28,10 +28,15 @@ pub fn resolve_source(project: &Project, cwd: &Path, arg: &OsStr) -> Result<Path
 /// Finds the file declaring class `name`: by the usual path first, then by
 /// scanning the tree (secondary top-level classes, compact source files).
 pub fn resolve_class(project: &Project, name: &str) -> Result<PathBuf> {
-    let src = &project.src;
     let guess = class_to_path(name);
-    if src.join(&guess).is_file() {
-        return Ok(guess);
+    for root in project.source_roots() {
+        let path = root.join(&guess);
+        if path.is_file()
+            && let Ok(relative) = path.strip_prefix(&project.src)
+            && project.is_source(relative)
+        {
+            return Ok(relative.to_path_buf());
+        }
     }
     let tree = project.scan();
     if let Some(class) = tree.find_class(name) {
@@ -56,13 +61,25 @@ pub fn class_not_found(tree: &SourceTree, name: &str) -> String {
 fn resolve_path(project: &Project, cwd: &Path, path: &Path) -> Result<PathBuf> {
     let src = &project.src;
     let from_cwd = normalize(&cwd.join(path));
-    let from_src = normalize(&src.join(path));
-    let found = [&from_cwd, &from_src].into_iter().find(|p| p.exists()).cloned();
-    let Some(found) = found else {
-        let message = if from_cwd == from_src {
+    let mut tried = vec![from_cwd.clone()];
+    for root in std::iter::once(src.as_path()).chain(project.source_roots()) {
+        let candidate = normalize(&root.join(path));
+        if !tried.contains(&candidate) {
+            tried.push(candidate);
+        }
+    }
+    let Some(found) = tried.iter().find(|p| p.exists()).cloned() else {
+        let message = if tried.len() == 1 {
             format!("no such file: {}", from_cwd.display())
         } else {
-            format!("no such file: {} (looked in {} and {})", path.display(), cwd.display(), src.display())
+            let mut folders: Vec<String> = vec![cwd.display().to_string()];
+            for root in std::iter::once(src.as_path()).chain(project.source_roots()) {
+                let shown = root.display().to_string();
+                if !folders.contains(&shown) {
+                    folders.push(shown);
+                }
+            }
+            format!("no such file: {} (looked in {})", path.display(), join_and(&folders))
         };
         return Err(usage(message));
     };
@@ -72,13 +89,35 @@ fn resolve_path(project: &Project, cwd: &Path, path: &Path) -> Result<PathBuf> {
     if found.extension().is_none_or(|e| e != "java") {
         return Err(usage(format!("{} is not a Java source file (expected a .java file)", path.display())));
     }
+    let in_root = project.source_roots().iter().any(|root| found.starts_with(root));
     match found.strip_prefix(src) {
-        Ok(relative) => Ok(relative.to_path_buf()),
-        Err(_) => Err(usage(format!(
-            "{} is outside the source folder {}; jbuild compiles only sources under it",
+        Ok(relative) if in_root && project.is_source(relative) => Ok(relative.to_path_buf()),
+        _ if project.test_roots().iter().any(|root| found.starts_with(root)) => Err(usage(format!(
+            "{} is a test source ({}/); jbuild compiles and runs the main sources, in {}",
             found.display(),
-            src.display()
+            project.shown(project.test_roots().into_iter().find(|r| found.starts_with(r)).expect("found above")),
+            roots_shown(project)
         ))),
+        _ => Err(usage(format!(
+            "{} is outside the source {} {}; jbuild compiles only sources in {}",
+            found.display(),
+            if project.source_roots().len() == 1 { "folder" } else { "roots" },
+            roots_shown(project),
+            if project.source_roots().len() == 1 { "it" } else { "them" },
+        ))),
+    }
+}
+
+/// `src/main/java` or `src/core, src/app`, as the user sees them.
+fn roots_shown(project: &Project) -> String {
+    project.source_roots().iter().map(|r| project.src.join(r).display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -132,7 +171,7 @@ fn only_main_class(project: &Project) -> Result<ClassInfo> {
     let mut mains = tree.main_classes();
     match mains.len() {
         1 => Ok(mains.remove(0)),
-        0 => Err(usage(format!("no class with a main method under {}", project.src.display()))),
+        0 => Err(usage(format!("no class with a main method under {}", roots_shown(project)))),
         _ => Err(usage(format!(
             "several classes have a main method; name one (or set `main` in jbuild.toml):\n{}",
             mains.iter().map(|c| format!("    {}", c.name)).collect::<Vec<_>>().join("\n")
