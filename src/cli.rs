@@ -63,6 +63,10 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "N", global = true, help_heading = "Project settings")]
     pub release: Option<u32>,
 
+    /// The JDK to use: a feature release (25) or "21+" [default: JAVA_HOME, else PATH]
+    #[arg(long, value_name = "VERSION", global = true, help_heading = "Project settings")]
+    pub jdk: Option<String>,
+
     /// Source file encoding [default: UTF-8]
     #[arg(long, value_name = "CHARSET", global = true, help_heading = "Project settings")]
     pub encoding: Option<String>,
@@ -122,6 +126,11 @@ pub enum Command {
     Clean,
     /// Compile every exercise and run it against its input/expected-output cases.
     Check(CheckArgs),
+    /// Show what jbuild makes of this folder: project, source roots, output, jars, JDKs; and any problem.
+    Doctor {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

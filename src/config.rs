@@ -10,6 +10,7 @@ use crate::cli::{
     CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand,
 };
 use crate::commands::daemon::DaemonAction;
+use crate::commands::doctor::DoctorFormat;
 use crate::commands::list;
 use crate::commands::watch::WatchAction;
 use crate::context::Workspace;
@@ -27,6 +28,7 @@ pub enum Action {
     Watch { then: WatchAction },
     Daemon(DaemonAction),
     Check(CheckOptions),
+    Doctor(DoctorFormat),
     Completions(clap_complete::Shell),
 }
 
@@ -63,6 +65,10 @@ impl Config {
             },
             Command::Clean => Action::Clean,
             Command::Check(args) => Action::Check(check_options(&args, env.github_actions)?),
+            Command::Doctor { format } => Action::Doctor(match format {
+                ListFormat::Text => DoctorFormat::Text,
+                ListFormat::Json => DoctorFormat::Json,
+            }),
             Command::Completions { shell } => Action::Completions(shell),
             Command::Daemon { action } => Action::Daemon(match action {
                 DaemonCommand::Status => DaemonAction::Status,
@@ -94,6 +100,7 @@ fn overrides(flags: SettingsArgs) -> SettingsOverrides {
         classes: flags.classes,
         lib: flags.lib,
         release: flags.release,
+        jdk: flags.jdk,
         encoding: flags.encoding,
         javac_args: flags.javac_args,
         java_args: flags.java_args,

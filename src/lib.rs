@@ -20,7 +20,7 @@ pub mod toolchain;
 
 use anyhow::Result;
 
-use crate::commands::{clean, compile, daemon, list, run as run_command, watch};
+use crate::commands::{clean, compile, daemon, doctor, list, run as run_command, watch};
 use crate::config::{Action, Config};
 use crate::error::ExitStatus;
 
@@ -34,6 +34,7 @@ pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
         Action::Clean => clean::command(&workspace.context()?),
         Action::Watch { then } => watch::command(&workspace, then),
         Action::Check(options) => commands::check::command(&workspace, options),
+        Action::Doctor(format) => doctor::command(&workspace, *format),
         Action::Completions(shell) => {
             cli::write_completions(*shell, &mut std::io::stdout());
             Ok(ExitStatus::Success)
