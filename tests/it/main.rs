@@ -8,6 +8,7 @@ mod compile;
 mod daemon;
 mod errors;
 mod freshness;
+mod layouts;
 mod record_safety;
 mod run;
 mod safety;
