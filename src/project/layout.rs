@@ -137,7 +137,9 @@ pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceR
             continue;
         }
         let why = format!("the package lines of {}", count(candidate.files, "file"));
-        roots.push(SourceRoot::new(path.clone(), RootKind::Main, why));
+        // A module's `src/test/java` (Gradle's `app/src/test/java`) holds tests.
+        let kind = if path.ends_with(MAVEN_TEST) { RootKind::Test } else { RootKind::Main };
+        roots.push(SourceRoot::new(path.clone(), kind, why));
     }
     if !roots.iter().any(|root| root.kind == RootKind::Main) {
         roots.push(SourceRoot::new(scan.to_path_buf(), RootKind::Main, "the source folder"));
@@ -334,6 +336,19 @@ mod tests {
         assert_eq!(main_roots(&inference, p), ["src/main/java"]);
         assert!(inference.roots.iter().any(|r| r.kind == RootKind::Test && r.path.ends_with("src/test/java")));
         assert_eq!(inference.strays, [p.join("src/Old.java")]);
+    }
+
+    #[test]
+    fn a_gradle_module_below_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        write(p, "app/src/main/java/org/example/App.java", "package org.example; class App {}");
+        write(p, "app/src/test/java/org/example/AppTest.java", "package org.example; class AppTest {}");
+        let inference = infer(p, p, &p.join("classes"), Vec::new());
+        assert_eq!(main_roots(&inference, p), ["app/src/main/java"]);
+        let tests: Vec<&Path> =
+            inference.roots.iter().filter(|r| r.kind == RootKind::Test).map(|r| r.path.as_path()).collect();
+        assert_eq!(tests, [p.join("app/src/test/java")]);
     }
 
     #[test]
