@@ -133,7 +133,13 @@ pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceR
     });
     let mut roots = known;
     for (path, candidate) in ranked {
-        if roots.iter().any(|root| root.path.starts_with(path) || path.starts_with(&root.path)) {
+        // One file lies in one root: main roots never nest. A test or
+        // resource folder may lie inside a main root (`src/` holding
+        // `src/test/java`): its files are left out of the main ones.
+        let nests = |root: &SourceRoot| {
+            path.starts_with(&root.path) || (root.kind == RootKind::Main && root.path.starts_with(path))
+        };
+        if roots.iter().any(nests) {
             continue;
         }
         let why = format!("the package lines of {}", count(candidate.files, "file"));
@@ -336,6 +342,20 @@ mod tests {
         assert_eq!(main_roots(&inference, p), ["src/main/java"]);
         assert!(inference.roots.iter().any(|r| r.kind == RootKind::Test && r.path.ends_with("src/test/java")));
         assert_eq!(inference.strays, [p.join("src/Old.java")]);
+    }
+
+    #[test]
+    fn a_test_folder_may_lie_inside_the_main_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        write(p, "src/com/x/App.java", "package com.x; class App {}");
+        write(p, "src/test/java/com/x/AppTest.java", "package com.x; class AppTest {}");
+        let inference = infer(p, &p.join("src"), &p.join("classes"), maven_roots(p));
+        assert_eq!(main_roots(&inference, p), ["src"]);
+        assert_eq!(
+            inference.roots.iter().find(|r| r.kind == RootKind::Main).unwrap().why,
+            "the package lines of 1 file"
+        );
     }
 
     #[test]

@@ -49,11 +49,6 @@ fn parse(root: &Path, text: &str) -> Result<IdeLayout, String> {
             _ => {}
         }
     }
-    if layout.is_empty() {
-        let mut notes = layout.notes;
-        notes.push(format!("{FILE} names no folder or jar that exists; not used"));
-        return Err(notes.join("\n"));
-    }
     Ok(layout)
 }
 

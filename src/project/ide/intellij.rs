@@ -98,11 +98,6 @@ fn parse(root: &Path, file: &str, text: &str) -> Result<IdeLayout, String> {
             _ => {}
         }
     }
-    if layout.is_empty() {
-        let mut notes = layout.notes;
-        notes.push(format!("{file} names no folder or jar that exists; not used"));
-        return Err(notes.join("\n"));
-    }
     Ok(layout)
 }
 

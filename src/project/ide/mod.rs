@@ -52,6 +52,10 @@ pub fn read(root: &Path) -> IdeFiles {
     let found = [eclipse::read(root), intellij::read(root), vscode::read(root)];
     for result in found.into_iter().flatten() {
         match result {
+            Ok(layout) if layout.is_empty() => {
+                files.notes.extend(layout.notes);
+                files.notes.push(format!("{} names no folder or jar that exists; not used", layout.file));
+            }
             Ok(layout) if files.used.is_none() => files.used = Some(layout),
             Ok(layout) => {
                 let used = files.used.as_ref().map_or("", |u| u.file.as_str());

@@ -67,11 +67,6 @@ pub fn read(root: &Path) -> Option<Result<IdeLayout, String>> {
             layout.jars.push(jar);
         }
     }
-    if layout.is_empty() {
-        let mut notes = layout.notes;
-        notes.push(format!("{FILE} names no folder or jar that exists; not used"));
-        return Some(Err(notes.join("\n")));
-    }
     Some(Ok(layout))
 }
 
@@ -219,7 +214,9 @@ mod tests {
     #[test]
     fn what_jbuild_cannot_use_is_a_note() {
         let dir = project("{\"java.project.sourcePaths\": \"src\", \"java.project.outputPath\": \"../../out\"}");
-        let note = read(dir.path()).unwrap().unwrap_err();
+        let layout = read(dir.path()).unwrap().unwrap();
+        assert!(layout.is_empty());
+        let note = layout.notes.join("\n");
         assert!(note.contains("ignoring `java.project.sourcePaths`: not a list of folders"), "{note}");
         assert!(note.contains("ignoring output folder \"../../out\""), "{note}");
         let dir = project("{\"java.project.sourcePaths\": [\"src\"] \"oops\": 1}");
@@ -227,7 +224,7 @@ mod tests {
         let dir = project("{\"editor.tabSize\": 2}");
         assert!(read(dir.path()).is_none(), "settings without Java keys are not a Java layout");
         let dir = project("{\"java.project.referencedLibraries\": [\"../**/*.jar\", \"/**/*.jar\"]}");
-        let note = read(dir.path()).unwrap().unwrap_err();
+        let note = read(dir.path()).unwrap().unwrap().notes.join("\n");
         assert!(note.contains("leads out of the project") && note.contains("inside the project only"), "{note}");
     }
 }
