@@ -10,6 +10,8 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(jbuild_root)");
     println!("cargo::rustc-check-cfg=cfg(jbuild_jdk25)");
 
+    // `jbuild --version`: the version, and the commit when built from a checkout.
+    let mut version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
     if Path::new(".git/HEAD").exists() {
         println!("cargo::rerun-if-changed=.git/HEAD");
         println!("cargo::rerun-if-changed=.git/refs/heads");
@@ -17,9 +19,10 @@ fn main() {
         if let Ok(output) = commit
             && output.status.success()
         {
-            println!("cargo::rustc-env=JBUILD_COMMIT={}", String::from_utf8_lossy(&output.stdout).trim());
+            version = format!("{version} ({})", String::from_utf8_lossy(&output.stdout).trim());
         }
     }
+    println!("cargo::rustc-env=JBUILD_VERSION={version}");
 
     let uid = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
     if uid.is_ok_and(|uid| uid == "0") {

@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 
 use crate::check::{CheckOptions, Format};
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, SettingsArgs, WatchCommand,
+    CheckArgs, CheckFormat, Cli, ColorWhen, Command, DaemonCommand, ListFormat, RunTarget, SettingsArgs, WatchCommand,
 };
 use crate::commands::daemon::DaemonAction;
 use crate::commands::doctor::DoctorFormat;
@@ -30,6 +30,7 @@ pub enum Action {
     Check(CheckOptions),
     Doctor(DoctorFormat),
     Completions(clap_complete::Shell),
+    Man,
 }
 
 #[derive(Debug)]
@@ -39,7 +40,9 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn from_cli(cli: Cli) -> Result<Config> {
+    /// `dash_dash_first`: whether `run`'s words began with `--` (see
+    /// [`crate::cli::parse`]).
+    pub fn from_cli(cli: Cli, dash_dash_first: Option<bool>) -> Result<Config> {
         let env = crate::env::init()?;
         let verbosity = match (cli.global.quiet, cli.global.verbose) {
             (true, _) => Verbosity::Quiet,
@@ -51,45 +54,75 @@ impl Config {
             ColorWhen::Always => ColorChoice::Always,
             ColorWhen::Never => ColorChoice::Never,
         };
-        let cwd = std::env::current_dir().context("reading the current folder")?;
-        let project_dir = cli.global.project.as_ref().map(|dir| cwd.join(dir));
+        let started_in = std::env::current_dir().context("reading the current folder")?;
+        // `-C DIR`: as if jbuild was started there, for everything.
+        let cwd = match &cli.global.directory {
+            Some(dir) => {
+                let dir = crate::project::normalize(&started_in.join(dir));
+                if !dir.is_dir() {
+                    return Err(usage(format!("-C {}: no such folder", dir.display())));
+                }
+                dir
+            }
+            None => started_in,
+        };
+        let github = env.github_actions;
+        let mut settings = SettingsArgs::default();
         let action = match cli.command {
-            Command::Compile { targets } => Action::Compile { targets },
-            Command::Run { target, args } => Action::Run { target, args },
-            Command::List { all, format } => Action::List {
-                all,
-                format: match format {
+            Command::Compile { targets, settings: s } => {
+                settings = s;
+                Action::Compile { targets }
+            }
+            Command::Run { argv, settings: s } => {
+                settings = s;
+                let RunTarget { target, args } = RunTarget::split(argv, dash_dash_first.unwrap_or(false));
+                Action::Run { target, args }
+            }
+            Command::List { all, format, settings: s } => {
+                settings = s;
+                let format = match format {
                     ListFormat::Text => list::ListFormat::Text,
                     ListFormat::Json => list::ListFormat::Json,
-                },
-            },
+                };
+                Action::List { all, format }
+            }
             Command::Clean => Action::Clean,
-            Command::Check(args) => Action::Check(check_options(&args, env.github_actions)?),
-            Command::Doctor { format } => Action::Doctor(match format {
-                ListFormat::Text => DoctorFormat::Text,
-                ListFormat::Json => DoctorFormat::Json,
-            }),
+            Command::Check(args) => {
+                settings = args.settings.clone();
+                Action::Check(check_options(&args, github))
+            }
+            Command::Doctor { format, settings: s } => {
+                settings = s;
+                Action::Doctor(match format {
+                    ListFormat::Text => DoctorFormat::Text,
+                    ListFormat::Json => DoctorFormat::Json,
+                })
+            }
             Command::Completions { shell } => Action::Completions(shell),
+            Command::Man => Action::Man,
             Command::Daemon { action } => Action::Daemon(match action {
                 DaemonCommand::Status => DaemonAction::Status,
                 DaemonCommand::Stop => DaemonAction::Stop,
                 DaemonCommand::Serve => DaemonAction::Serve,
             }),
-            Command::Watch { then } => Action::Watch {
-                then: match then {
+            Command::Watch { then, settings: s } => {
+                settings = s;
+                let then = match then {
                     None => WatchAction::Compile { targets: Vec::new() },
                     Some(WatchCommand::Compile { targets }) => WatchAction::Compile { targets },
-                    Some(WatchCommand::Run { target, args }) => WatchAction::Run { target, args },
-                    Some(WatchCommand::Check(args)) => WatchAction::Check(check_options(&args, env.github_actions)?),
-                },
-            },
+                    Some(WatchCommand::Run { argv }) => {
+                        let RunTarget { target, args } = RunTarget::split(argv, dash_dash_first.unwrap_or(false));
+                        WatchAction::Run { target, args }
+                    }
+                    Some(WatchCommand::Check(args)) => {
+                        let args = CheckArgs { settings: settings.clone(), ..*args };
+                        WatchAction::Check(check_options(&args, github))
+                    }
+                };
+                Action::Watch { then }
+            }
         };
-        let workspace = Workspace {
-            cwd,
-            project_dir,
-            overrides: overrides(cli.global.settings),
-            status: Status::new(verbosity, color),
-        };
+        let workspace = Workspace { cwd, overrides: overrides(settings), status: Status::new(verbosity, color) };
         Ok(Config { workspace, action })
     }
 }
@@ -108,24 +141,8 @@ fn overrides(flags: SettingsArgs) -> SettingsOverrides {
     }
 }
 
-/// Validates `jbuild check` flags.
-fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions> {
-    let bad = |flag: &str, e: anyhow::Error| usage(format!("{flag}: {e:#}"));
-    let timeout = match args.timeout {
-        Some(secs) if secs > 0.0 && secs <= 86_400.0 => Some(std::time::Duration::from_secs_f64(secs)),
-        Some(secs) => {
-            return Err(usage(format!("--timeout {secs}: must be a number of seconds above 0, at most a day")));
-        }
-        None => None,
-    };
-    let memory_mib = match args.memory {
-        Some(mib) if mib > 0 => Some(mib as u64),
-        Some(mib) => return Err(usage(format!("--memory {mib}: must be a positive number of MiB"))),
-        None => None,
-    };
-    if args.jobs == Some(0) {
-        return Err(usage("--jobs: must be at least 1"));
-    }
+/// `jbuild check` flags (clap's value parsers checked each one).
+fn check_options(args: &CheckArgs, github_actions: bool) -> CheckOptions {
     let format = match args.format {
         Some(CheckFormat::Text) => Format::Text,
         Some(CheckFormat::Json) => Format::Json,
@@ -133,16 +150,16 @@ fn check_options(args: &CheckArgs, github_actions: bool) -> Result<CheckOptions>
         None if github_actions => Format::Github,
         None => Format::Text,
     };
-    Ok(CheckOptions {
+    CheckOptions {
         paths: args.paths.clone(),
-        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
-        timeout,
-        memory_mib,
-        output_limit: crate::check::parse_size(&args.output_limit).map_err(|e| bad("--output-limit", e))?,
-        compare: args.compare.as_deref().map(str::parse).transpose().map_err(|e| bad("--compare", e))?,
+        jobs: args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from),
+        timeout: args.timeout,
+        memory_mib: args.memory,
+        output_limit: args.output_limit,
+        compare: args.compare.clone(),
         junit: args.junit.clone(),
         format,
-        shard: args.shard.as_deref().map(crate::check::parse_shard).transpose().map_err(|e| bad("--shard", e))?,
+        shard: args.shard,
         run_as: args.run_as.clone(),
-    })
+    }
 }

@@ -19,22 +19,16 @@ use crate::toolchain::process::ToolCommand;
 /// input of commands that may work on several projects.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// Where jbuild works from: the current folder, or `-C DIR`.
     pub cwd: PathBuf,
-    /// `-C DIR`, resolved against the current folder.
-    pub project_dir: Option<PathBuf>,
     pub overrides: SettingsOverrides,
     pub status: Status,
 }
 
 impl Workspace {
-    /// The project this invocation works on: `-C DIR`, else the one around
-    /// the current folder.
+    /// The project around the folder jbuild works from.
     pub fn context(&self) -> Result<Context> {
-        let project = match &self.project_dir {
-            Some(dir) => Project::load(dir, true, &self.overrides)?,
-            None => Project::load(&self.cwd, false, &self.overrides)?,
-        };
-        Ok(Context::new(self.cwd.clone(), project, self.status))
+        Ok(Context::new(self.cwd.clone(), Project::load(&self.cwd, false, &self.overrides)?, self.status))
     }
 
     /// The project rooted at `dir` (for commands that work on several).

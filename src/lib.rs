@@ -25,8 +25,8 @@ use crate::config::{Action, Config};
 use crate::error::ExitStatus;
 
 /// Runs one jbuild invocation.
-pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
-    let Config { workspace, action } = Config::from_cli(cli)?;
+pub fn run(cli: cli::Cli, dash_dash_first: Option<bool>) -> Result<ExitStatus> {
+    let Config { workspace, action } = Config::from_cli(cli, dash_dash_first)?;
     match &action {
         Action::Compile { targets } => compile::command(&workspace, targets),
         Action::Run { target, args } => run_command::command(&workspace.context()?, target.as_deref(), args),
@@ -40,5 +40,9 @@ pub fn run(cli: cli::Cli) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         Action::Daemon(action) => daemon::command(*action, &workspace.status),
+        Action::Man => {
+            cli::write_man_page(&mut std::io::stdout())?;
+            Ok(ExitStatus::Success)
+        }
     }
 }

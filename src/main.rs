@@ -2,17 +2,20 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use jbuild::error::ExitStatus;
 
 fn main() -> ExitCode {
     reset_sigpipe();
-    let cli = jbuild::cli::Cli::parse();
-    match jbuild::run(cli) {
+    let (cli, dash_dash_first) = jbuild::cli::parse();
+    match jbuild::run(cli, dash_dash_first) {
         Ok(status) => status.into(),
         Err(error) => {
-            eprintln!("jbuild: error: {error:#}");
+            // Paths as the user would type them from where they stand.
+            let mut message = format!("{error:#}");
+            if let Ok(cwd) = std::env::current_dir() {
+                message = message.replace(&format!("{}/", cwd.display()), "");
+            }
+            eprintln!("jbuild: error: {message}");
             ExitStatus::of_error(&error).into()
         }
     }
@@ -21,7 +24,6 @@ fn main() -> ExitCode {
 /// A closed stdout pipe (`jbuild list | head -1`) ends jbuild quietly, as it
 /// would any Unix tool, instead of panicking in `println!`.
 fn reset_sigpipe() {
-    #[cfg(unix)]
     // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);

@@ -96,6 +96,7 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
 
     let tree = project.scan();
     check_packages(project, &tree, &targets)?;
+    check_compact_files(&tree, &targets, jdk)?;
 
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
@@ -133,14 +134,17 @@ impl std::fmt::Display for CompileFailed {
 impl std::error::Error for CompileFailed {}
 
 /// The javac command line: the classic script's `-d <classes> -sourcepath
-/// <src>`, run from `src/` so diagnostics name files as the user wrote them;
-/// or, when one worker serves several projects, from `shared_cwd` with
-/// absolute paths.
+/// <src>`, run from the folder the user stands in (or, when one worker
+/// serves several projects, the folder the batch started in) with paths
+/// relative to it, so javac's diagnostics name files as the user would type
+/// them: `src/shop/Cart.java:11:` from the project, `shop/Cart.java:11:`
+/// from `src/`.
 fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Option<&Path>) -> Result<ToolCommand> {
     let project = &ctx.project;
     let settings = &project.settings;
+    let cwd = shared_cwd.unwrap_or(&ctx.cwd);
     let mut javac = ToolCommand::jdk_tool(&ctx.jdk()?.javac);
-    javac.current_dir(shared_cwd.unwrap_or(&project.src));
+    javac.current_dir(cwd);
     javac.arg("-d").arg(out);
     // The staging folder doubles as an empty classpath: javac then finds no
     // stray class files (not even in src/) and compiles everything it uses
@@ -148,27 +152,30 @@ fn javac_command(ctx: &Context, out: &Path, targets: &[PathBuf], shared_cwd: Opt
     let mut classpath = project.jars()?;
     classpath.insert(0, out.to_path_buf());
     javac.arg("-classpath").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
-    // The source roots, relative to where javac runs unless it runs elsewhere.
-    let roots: Vec<&Path> = project
-        .source_roots()
-        .into_iter()
-        .map(|root| match (shared_cwd, root.strip_prefix(&project.src)) {
-            (None, Ok(relative)) if relative.as_os_str().is_empty() => Path::new("."),
-            (None, Ok(relative)) => relative,
-            _ => root,
-        })
-        .collect();
+    // Every source root, relative to where javac runs.
+    let roots: Vec<PathBuf> = project.source_roots().into_iter().map(|root| relative_path(cwd, root)).collect();
     javac.arg("-sourcepath").arg(std::env::join_paths(&roots).context("joining the source path")?);
     javac.arg("-encoding").arg(&settings.encoding);
     if let Some(release) = settings.release {
         javac.arg("--release").arg(release.to_string());
     }
     javac.args(&settings.javac_args);
-    match shared_cwd {
-        Some(_) => javac.args(targets.iter().map(|t| project.src.join(t))),
-        None => javac.args(targets),
-    };
+    javac.args(targets.iter().map(|t| relative_path(cwd, &project.src.join(t))));
     Ok(javac)
+}
+
+/// `path` relative to `base` (both absolute), with `..` where needed: `.`
+/// for `base` itself.
+pub fn relative_path(base: &Path, path: &Path) -> PathBuf {
+    let base: Vec<_> = base.components().collect();
+    let path_parts: Vec<_> = path.components().collect();
+    let common = base.iter().zip(&path_parts).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path.to_path_buf();
+    }
+    let mut relative: PathBuf = std::iter::repeat_n("..", base.len() - common).collect();
+    relative.extend(&path_parts[common..]);
+    if relative.as_os_str().is_empty() { PathBuf::from(".") } else { relative }
 }
 
 /// Refuses files whose package does not match their folder in their
@@ -178,6 +185,29 @@ fn check_packages(project: &Project, tree: &SourceTree, targets: &[PathBuf]) -> 
         let Some(file) = tree.file(target) else { continue };
         if let Some(problem) = project.package_problem(file) {
             bail!("{problem}");
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a JDK 25 compact source file (top-level methods) when the JDK
+/// cannot compile it, before javac says "class, interface, enum, or record
+/// expected".
+fn check_compact_files(tree: &SourceTree, targets: &[PathBuf], jdk: &crate::toolchain::jdk::Jdk) -> Result<()> {
+    const COMPACT_JDK: u32 = 25;
+    if jdk.feature() >= COMPACT_JDK {
+        return Ok(());
+    }
+    for target in targets {
+        if let Some(file) = tree.file(target).filter(|f| f.declarations.is_compact) {
+            return Err(usage(format!(
+                "{} is a compact source file (methods outside any class), which needs JDK {COMPACT_JDK} or newer; \
+                 the selected JDK is {} ({}). {}",
+                tree.root.join(&file.relative).display(),
+                jdk.version,
+                jdk.javac.display(),
+                crate::toolchain::java::newer_jdk_advice(COMPACT_JDK, "put the methods in a class")
+            )));
         }
     }
     Ok(())
@@ -296,7 +326,19 @@ fn settings_fingerprint(ctx: &Context) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::top_level_class;
+    use std::path::{Path, PathBuf};
+
+    use super::{relative_path, top_level_class};
+
+    #[test]
+    fn relative_paths_from_where_the_user_stands() {
+        let rel = |base: &str, path: &str| relative_path(Path::new(base), Path::new(path));
+        assert_eq!(rel("/p", "/p/src/a/B.java"), PathBuf::from("src/a/B.java"));
+        assert_eq!(rel("/p/src", "/p/src/a/B.java"), PathBuf::from("a/B.java"));
+        assert_eq!(rel("/p/src", "/p/src"), PathBuf::from("."));
+        assert_eq!(rel("/p/classes", "/p/src/a/B.java"), PathBuf::from("../src/a/B.java"));
+        assert_eq!(rel("/q", "/p/src"), PathBuf::from("../p/src"));
+    }
 
     #[test]
     fn inner_and_anonymous_classes_belong_to_their_top_level_class() {

@@ -142,9 +142,14 @@ pub fn create_real_folders(root: &Path, relative: &Path) -> Result<()> {
                 )
             }
             Ok(_) => bail!("{} is in the way: it is not a folder", dir.display()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::create_dir(&dir) {
+                Ok(()) => {}
+                // Another jbuild created it meanwhile: fine if it is a real folder.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AlreadyExists
+                        && std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_dir()) => {}
+                Err(e) => return Err(e).with_context(|| format!("creating {}", dir.display())),
+            },
             Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
         }
     }

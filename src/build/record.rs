@@ -271,4 +271,28 @@ mod tests {
         assert_eq!(loaded, BuildRecord::default());
         assert!(problem.unwrap().contains("\"../x.class\""));
     }
+
+    #[test]
+    fn fresh_only_for_the_same_tree_settings_targets_and_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let classes = dir.path();
+        std::fs::create_dir_all(classes.join("a")).unwrap();
+        std::fs::write(classes.join("a/Main.class"), "x").unwrap();
+        let sources = BTreeMap::from([("a/Main.java".to_owned(), state("h1", 1))]);
+        let mut record =
+            BuildRecord { format: FORMAT, settings: "s".into(), sources: sources.clone(), ..BuildRecord::default() };
+        record.entries.insert("a/Main.java".into());
+        record.outputs.insert(
+            "a/Main.java".into(),
+            BTreeMap::from([("a/Main.class".to_owned(), OutputFile { size: 1, hash: "h".into() })]),
+        );
+        let targets = ["a/Main.java".to_owned()];
+        assert!(record.is_fresh("s", &sources, &targets, classes));
+        assert!(!record.is_fresh("other settings", &sources, &targets, classes));
+        let edited = BTreeMap::from([("a/Main.java".to_owned(), state("h2", 1))]);
+        assert!(!record.is_fresh("s", &edited, &targets, classes));
+        assert!(!record.is_fresh("s", &sources, &["b/Other.java".to_owned()], classes), "a target never compiled");
+        std::fs::remove_file(classes.join("a/Main.class")).unwrap();
+        assert!(!record.is_fresh("s", &sources, &targets, classes), "a recorded class file is missing");
+    }
 }

@@ -222,7 +222,7 @@ fn judge(
         );
     }
     if execution.output_exceeded {
-        return (Verdict::OutputLimit, "printed more than the output limit; stopped".to_owned(), String::new());
+        return (Verdict::OutputLimit, "printed more than --output-limit allows; stopped".to_owned(), String::new());
     }
     if execution.code != Some(0) {
         return (Verdict::RuntimeError, ended(execution), streams(execution));

@@ -74,7 +74,7 @@ pub fn judge(case: &Case, execution: &Execution, options: &CheckOptions) -> (Ver
     if execution.output_exceeded {
         return (
             Verdict::OutputLimit,
-            format!("printed more than {} bytes; stopped", options.output_limit),
+            format!("printed more than {}; stopped", super::summary::size(options.output_limit)),
             String::new(),
         );
     }

@@ -98,7 +98,9 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
             // One project: its problem is the answer (exit 2).
             Err(e) if single => return Err(e),
             Err(e) => {
-                entries.push(Entry::Failed { file: relative(&workspace.cwd, &root), label, message: format!("{e:#}") })
+                // Paths in the message as the user would type them.
+                let message = format!("{e:#}").replace(&format!("{}/", workspace.cwd.display()), "");
+                entries.push(Entry::Failed { file: relative(&workspace.cwd, &root), label, message })
             }
         }
     }
@@ -132,15 +134,16 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
             workspace.status.line("No cases", label);
         }
     }
-    if crate::toolchain::process::is_root()
-        && entries.iter().any(|e| matches!(e, Entry::Project(p) if p.sandbox.run_as.is_none()))
-    {
+    let graded_as_root = crate::toolchain::process::is_root()
+        && entries.iter().any(|e| matches!(e, Entry::Project(p) if p.sandbox.run_as.is_none()));
+    if graded_as_root {
         workspace.status.warning(
             "running as root: graded programs run as root too, and no box holds them; \
              pass --run-as USER (or set `run-as` in jbuild.toml) to run them as another user",
         );
     }
-    let reporter = report::Reporter::new(options.format, workspace.status, single);
+    let mut reporter = report::Reporter::new(options.format, workspace.status, single);
+    reporter.graded_as_root = graded_as_root;
     let (mut reporter, ordered) = pipeline::run_all(workspace, &entries, options, reporter);
 
     if let Some(path) = &options.junit {
@@ -159,7 +162,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
 
 /// A project's cases and box, with what is worth saying about them once.
 fn load(ctx: Context, label: &str, options: &CheckOptions, workspace: &Workspace) -> Result<CheckProject> {
-    let found = cases::discover(&ctx).with_context(|| format!("project {label}"))?;
+    let found = cases::discover(&ctx)?;
     cases::check_readable(&found.cases)?;
     for note in found.notes {
         workspace.status.line("Note", format_args!("{label}: {note}"));
@@ -194,7 +197,7 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize)> {
     let parsed = text.split_once('/').and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
     match parsed {
         Some((k, n)) if n >= 1 && (1..=n).contains(&k) => Ok((k, n)),
-        _ => bail!("--shard {text:?}: expected K/N with 1 <= K <= N, e.g. 2/4"),
+        _ => bail!("expected K/N with 1 <= K <= N, e.g. 2/4"),
     }
 }
 

@@ -129,7 +129,7 @@ fn run_unit(
             let Entry::Failed { label, file, message } = &entries[*entry] else {
                 unreachable!("planned from a failure")
             };
-            let mut result = CaseResult::new(label, "project", label, file.clone(), None, None);
+            let mut result = CaseResult::new(label, "project", "(configuration)", file.clone(), None, None);
             result.verdict = Verdict::ConfigError;
             result.message = message.clone();
             vec![(*index, result)]

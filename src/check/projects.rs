@@ -21,10 +21,6 @@ pub struct Found {
 pub fn find(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<Found>> {
     let mut roots = BTreeSet::new();
     if paths.is_empty() {
-        if workspace.project_dir.is_some() {
-            let context = workspace.context()?;
-            return Ok(vec![Found { root: context.project.root.clone(), context: Ok(context) }]);
-        }
         match discover(&workspace.cwd) {
             // One project: a problem with it is the answer, exit 2.
             Ok(_) => {

@@ -109,11 +109,7 @@ fn examine(workspace: &Workspace) -> Report {
         warnings: Vec::new(),
         problems: Vec::new(),
     };
-    let project = match &workspace.project_dir {
-        Some(dir) => Project::load(dir, true, &workspace.overrides),
-        None => Project::load(&workspace.cwd, false, &workspace.overrides),
-    };
-    let project = match project {
+    let project = match Project::load(&workspace.cwd, false, &workspace.overrides) {
         Ok(project) => project,
         Err(e) => {
             report.problems.push(format!("{e:#}"));

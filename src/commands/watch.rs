@@ -38,10 +38,7 @@ pub enum WatchAction {
 pub fn command(workspace: &Workspace, then: &WatchAction) -> Result<ExitStatus> {
     // `watch check` may run from a folder of projects: it needs no one project.
     let watched = match then {
-        WatchAction::Check(_) => match &workspace.project_dir {
-            Some(dir) => dir.clone(),
-            None => crate::project::discover(&workspace.cwd).unwrap_or_else(|_| workspace.cwd.clone()),
-        },
+        WatchAction::Check(_) => crate::project::discover(&workspace.cwd).unwrap_or_else(|_| workspace.cwd.clone()),
         _ => workspace.context()?.project.root,
     };
     let status = workspace.status;

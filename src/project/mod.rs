@@ -560,3 +560,53 @@ pub fn projects_below(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for file in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn discovery_walks_up_to_the_first_marker() {
+        let dir = layout(&["p/src/a/Main.java", "p/classes/a/Main.class", "q/jbuild.toml", "q/deep/er/x.txt"]);
+        let root = dir.path();
+        assert_eq!(discover(&root.join("p")).unwrap(), root.join("p"));
+        assert_eq!(discover(&root.join("p/src/a")).unwrap(), root.join("p"));
+        assert_eq!(discover(&root.join("p/classes/a")).unwrap(), root.join("p"));
+        assert_eq!(discover(&root.join("q/deep/er")).unwrap(), root.join("q"));
+    }
+
+    #[test]
+    fn classroom_files_and_loose_java_files_make_projects() {
+        let dir = layout(&[
+            "hw/.github/classroom/autograding.json",
+            "yml/.github/workflows/classroom.yml",
+            "loose/Hello.java",
+            "course/ex1/Hello.java",
+            "course/ex1/tests/Hello/a.out",
+        ]);
+        let root = dir.path();
+        assert_eq!(discover(&root.join("hw")).unwrap(), root.join("hw"));
+        assert_eq!(discover(&root.join("yml")).unwrap(), root.join("yml"));
+        assert_eq!(discover(&root.join("loose")).unwrap(), root.join("loose"), "Java files right here");
+        assert!(discover(root).is_err());
+        assert!(is_project_dir(&root.join("course/ex1")));
+        assert!(!is_project_dir(&root.join("loose")), "a package folder alone is not a project");
+        assert_eq!(projects_below(root), [root.join("course/ex1"), root.join("hw"), root.join("yml")]);
+    }
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(normalize(Path::new("/p/x/../src/./a")), PathBuf::from("/p/src/a"));
+        assert_eq!(normalize(Path::new("/p/..")), PathBuf::from("/"));
+    }
+}

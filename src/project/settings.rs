@@ -204,8 +204,11 @@ impl Settings {
     }
 
     fn validate(&self, file_path: &Path) -> Result<()> {
-        let bad =
-            |key: &str, why: String| usage(format!("setting `{key}` (flag --{key} or {}): {why}", file_path.display()));
+        // Keys without a flag are named with their file only.
+        let bad = |key: &str, why: String| match key {
+            "main" | "env" => usage(format!("setting `{key}` ({}): {why}", file_path.display())),
+            _ => usage(format!("setting `{key}` (flag --{key} or {}): {why}", file_path.display())),
+        };
         if let Some(release) = self.release
             && !(6..=99).contains(&release)
         {
@@ -239,5 +242,42 @@ impl Settings {
             return Err(bad("main", format!("{main:?} is not a class name (e.g. sample01.Main)")));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merge(toml: &str, flags: &SettingsOverrides) -> Result<Settings> {
+        let file: SettingsFile = toml::from_str(toml).unwrap();
+        Settings::merge(file, flags, Path::new("jbuild.toml"), Path::new("src"))
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let none = SettingsOverrides::default();
+        let defaults = merge("", &none).unwrap();
+        assert_eq!((defaults.src.as_path(), defaults.classes.as_path()), (Path::new("src"), Path::new("classes")));
+        assert_eq!((defaults.encoding.as_str(), defaults.release, defaults.daemon), ("UTF-8", None, false));
+        let file = merge("release = 11\njavac-args = [\"-g\"]\nclasses = \"out\"\n", &none).unwrap();
+        assert_eq!(
+            (file.release, file.javac_args.as_slice(), file.classes.as_path()),
+            (Some(11), &["-g".to_owned()][..], Path::new("out"))
+        );
+        let flags = SettingsOverrides { release: Some(17), javac_args: vec!["-Xlint".into()], ..Default::default() };
+        let both = merge("release = 11\njavac-args = [\"-g\"]\n", &flags).unwrap();
+        assert_eq!((both.release, both.javac_args.as_slice()), (Some(17), &["-Xlint".to_owned()][..]));
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_say_whether_a_flag_exists() {
+        let none = SettingsOverrides::default();
+        let error = |toml: &str| merge(toml, &none).unwrap_err().to_string();
+        assert!(error("release = 3").starts_with("setting `release` (flag --release or jbuild.toml)"));
+        assert!(error("main = \"not a class\"").starts_with("setting `main` (jbuild.toml)"));
+        assert!(error("env = [\"A=B\"]").contains("\"A=B\" is not a variable name"));
+        assert!(error("src = \"x\"\nclasses = \"x\"").contains("must differ from `src`"));
+        assert!(toml::from_str::<SettingsFile>("relese = 17").is_err(), "unknown keys are refused");
     }
 }

@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use super::{Project, normalize};
 use crate::error::usage;
-use crate::scanner::{ClassInfo, SourceFile, SourceTree, class_to_path, is_class_name};
+use crate::scanner::{ClassInfo, Header, SourceFile, SourceTree, class_to_path, is_class_name, read_header};
 
 /// Resolves a target to a path relative to the source root; `cwd` is where
 /// the user stands.
@@ -42,7 +42,31 @@ pub fn resolve_class(project: &Project, name: &str) -> Result<PathBuf> {
     if let Some(class) = tree.find_class(name) {
         return Ok(class.file);
     }
+    if let Some(message) = named_by_its_folder(project, name) {
+        return Err(anyhow::anyhow!(message));
+    }
     Err(usage(class_not_found(&tree, name)))
+}
+
+/// When `app.Wrong` names a file `app/Wrong.java` above a source root
+/// (`src/app/Wrong.java` without a package line makes `src/app` its root),
+/// says that its package line makes it another class, and both fixes.
+fn named_by_its_folder(project: &Project, name: &str) -> Option<String> {
+    let guess = class_to_path(name);
+    let roots = project.source_roots();
+    let above = roots.iter().flat_map(|root| root.ancestors().skip(1)).take_while(|dir| dir.starts_with(&project.root));
+    let file = above.map(|dir| dir.join(&guess)).find(|path| path.is_file())?;
+    let Ok(Header::Package(declared)) = read_header(&file) else { return None };
+    let stem = file.file_stem()?.to_string_lossy().into_owned();
+    let actual = declared.as_ref().map_or(stem.clone(), |p| format!("{p}.{stem}"));
+    let wanted_package = name.rsplit_once('.').map(|(package, _)| package)?;
+    let declared_text =
+        declared.as_ref().map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
+    Some(format!(
+        "{}: declares {declared_text}, so its class is `{actual}`, not `{name}`; add `package {wanted_package};` \
+         at its top, or run it as `{actual}`",
+        project.shown(&file)
+    ))
 }
 
 /// "no class X in src/", with close names when there are some.
@@ -139,6 +163,11 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
     };
     let source = SourceFile::read(&project.src, &file)
         .with_context(|| format!("reading {}", project.src.join(&file).display()))?;
+    // A file whose package line disagrees with its folder: say that first,
+    // not "no class app.Wrong, did you mean ap.Wrong".
+    if let Some(message) = project.package_problem(&source) {
+        return Err(anyhow::anyhow!(message));
+    }
     let class = match &wanted {
         Some(name) => source.classes().into_iter().find(|c| &c.name == name),
         None => source.primary_class(),
@@ -176,5 +205,40 @@ fn only_main_class(project: &Project) -> Result<ClassInfo> {
             "several classes have a main method; name one (or set `main` in jbuild.toml):\n{}",
             mains.iter().map(|c| format!("    {}", c.name)).collect::<Vec<_>>().join("\n")
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::*;
+    use crate::project::settings::SettingsOverrides;
+
+    fn project() -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("p/src");
+        std::fs::create_dir_all(src.join("a")).unwrap();
+        std::fs::write(
+            src.join("a/Main.java"),
+            "package a;\nclass Main { public static void main(String[] x) {} }\nclass Helper {}\n",
+        )
+        .unwrap();
+        let project = Project::load(&dir.path().join("p"), true, &SettingsOverrides::default()).unwrap();
+        (dir, project)
+    }
+
+    #[test]
+    fn targets_resolve_from_the_project_src_or_by_class() {
+        let (_dir, p) = project();
+        let from_root = |t: &str| resolve_source(&p, &p.root, OsStr::new(t));
+        assert_eq!(from_root("a.Main").unwrap(), PathBuf::from("a/Main.java"));
+        assert_eq!(from_root("src/a/Main.java").unwrap(), PathBuf::from("a/Main.java"));
+        assert_eq!(from_root("a/Main.java").unwrap(), PathBuf::from("a/Main.java"), "relative to src/ too");
+        assert_eq!(resolve_source(&p, &p.src, OsStr::new("a/Main.java")).unwrap(), PathBuf::from("a/Main.java"));
+        assert_eq!(from_root("a.Helper").unwrap(), PathBuf::from("a/Main.java"), "a secondary top-level class");
+        assert!(from_root("a.Mian").unwrap_err().to_string().contains("did you mean `a.Main`"));
+        assert!(from_root("src/a").unwrap_err().to_string().contains("is a folder"));
+        assert!(from_root("../outside/X.java").is_err());
     }
 }

@@ -40,20 +40,14 @@ pub fn java_command(jdk: &Jdk, launch: &Launch) -> Result<ToolCommand> {
     Ok(java)
 }
 
-/// Refuses a class whose main method the JDK's launcher cannot start
-/// (an instance main before JDK 25), saying what to do: which newer JDK
-/// jbuild found, and how to select it.
-pub fn ensure_launchable(jdk: &Jdk, class: &ClassInfo) -> Result<()> {
-    let Some(kind) = class.main else { return Ok(()) };
-    let needed = kind.minimum_jdk();
-    if jdk.feature() >= needed {
-        return Ok(());
-    }
+/// What to do when the selected JDK is older than `needed`: the first newer
+/// JDK jbuild finds and how to select it, else to install one; or `instead`.
+pub fn newer_jdk_advice(needed: u32, instead: &str) -> String {
     let found = SearchPlaces::from_env().installed().into_iter().find(|found| found.feature() >= needed);
-    let advice = match found {
+    match found {
         Some(found) => format!(
             "jbuild found JDK {} at {} ({}): select it with `jdk = {}` in jbuild.toml (or --jdk {}, or \
-             JAVA_HOME={}), or write `public static void main(String[] args)`",
+             JAVA_HOME={}), or {instead}",
             found.version,
             found.home.display(),
             found.origin,
@@ -63,9 +57,21 @@ pub fn ensure_launchable(jdk: &Jdk, class: &ClassInfo) -> Result<()> {
         ),
         None => format!(
             "no JDK {needed} or newer is installed (jbuild looked in JAVA_HOME, JAVA_HOME_<N>_X64, /usr/lib/jvm, \
-             ~/.sdkman and ~/.jdks): install one, or write `public static void main(String[] args)`"
+             ~/.sdkman and ~/.jdks): install one, or {instead}"
         ),
-    };
+    }
+}
+
+/// Refuses a class whose main method the JDK's launcher cannot start
+/// (an instance main before JDK 25), saying what to do: which newer JDK
+/// jbuild found, and how to select it.
+pub fn ensure_launchable(jdk: &Jdk, class: &ClassInfo) -> Result<()> {
+    let Some(kind) = class.main else { return Ok(()) };
+    let needed = kind.minimum_jdk();
+    if jdk.feature() >= needed {
+        return Ok(());
+    }
+    let advice = newer_jdk_advice(needed, "write `public static void main(String[] args)`");
     Err(usage(format!(
         "`{}` declares an instance main method (`void main()`), which needs JDK {needed} or newer; \
          the selected JDK is {} ({}). {advice}",

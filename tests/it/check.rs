@@ -93,8 +93,8 @@ fn infinite_loop_times_out_and_leaves_no_java_process() {
     );
     p.write("tests/loop.Spin/forever.out", "never\n");
     let started = std::time::Instant::now();
-    let out = p.jbuild(&["check", "--timeout", "2"]).run();
-    out.code(1).stdout_has("TIMEOUT").stdout_has("(limit 2.0s; ").stdout_has("s of CPU time)");
+    let out = p.jbuild(&["check", "--timeout", "0.8"]).run();
+    out.code(1).stdout_has("TIMEOUT").stdout_has("(limit 0.8s; ").stdout_has("s of CPU time)");
     assert!(started.elapsed().as_secs() < 30, "stopped near the limit");
     let classes = p.path("classes").display().to_string();
     assert!(crate::support::all_gone(&classes), "a JVM was left behind");
@@ -118,7 +118,7 @@ fn endless_output_hits_the_output_limit() {
     p.write("src/noisy/Talk.java", "package noisy;\nclass Talk { public static void main(String[] a) { while (true) System.out.println(\"blah blah blah\"); } }\n");
     p.write("tests/noisy.Talk/flood.out", "quiet\n");
     let out = p.jbuild(&["check", "--output-limit", "64KiB"]).run();
-    out.code(1).stdout_has("OUTPUT").stdout_has("printed more than 65536 bytes");
+    out.code(1).stdout_has("OUTPUT").stdout_has("printed more than 64KiB; stopped");
 }
 
 #[test]
@@ -372,4 +372,22 @@ fn checking_never_modifies_the_project() {
     p.jbuild(&["check"]).run().success();
     let after: Vec<String> = p.files().into_iter().filter(|f| !f.starts_with("classes/")).collect();
     assert_eq!(after, before);
+}
+
+#[test]
+fn whole_reports_for_the_common_failures() {
+    let p = TestProject::empty();
+    p.write(
+        "src/calc/Add.java",
+        "package calc;\nimport java.util.Scanner;\nclass Add { public static void main(String[] a) {\n  Scanner in = new Scanner(System.in);\n  int x = in.nextInt(), y = in.nextInt();\n  if (x < 0) throw new IllegalArgumentException(\"negative\");\n  System.out.println(x + y + (x == 7 ? 1 : 0));\n} }\n",
+    );
+    p.write("tests/calc.Add/ok.in", "1 2\n");
+    p.write("tests/calc.Add/ok.out", "3\n");
+    p.write("tests/calc.Add/wrong.in", "7 1\n");
+    p.write("tests/calc.Add/wrong.out", "8\n");
+    p.write("tests/calc.Add/crash.in", "-1 1\n");
+    p.write("tests/calc.Add/crash.out", "0\n");
+    crate::assert_outcome_snapshot!("report", p.jbuild(&["check", "--color", "never"]).run());
+    p.write("src/calc/Add.java", "package calc;\nclass Add { public static void main(String[] a) { int x = } }\n");
+    crate::assert_outcome_snapshot!("compile_error_report", p.jbuild(&["check"]).run());
 }

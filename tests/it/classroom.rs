@@ -164,3 +164,28 @@ fn a_setup_that_changes_nothing_is_not_run_again() {
     // fixed point: the third and fourth are skipped.
     assert_eq!(std::fs::read_to_string(&log).unwrap(), "ran\nran\n");
 }
+
+#[test]
+fn every_kind_of_broken_project_is_one_failure_among_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("official-hello"), &dir.path().join("good"));
+    std::fs::remove_file(dir.path().join("good/expected.txt")).unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let main = |class: &str| format!("class {class} {{ public static void main(String[] a) {{}} }}\n");
+    write("bad-toml/jbuild.toml", "src = [\n");
+    write("bad-toml/src/A.java", &main("A"));
+    write("stray-in/src/A.java", &main("A"));
+    write("stray-in/tests/A/x.in", "1\n");
+    write("two-mains/src/A.java", &main("A"));
+    write("two-mains/src/B.java", &main("B"));
+    write("two-mains/tests/case.out", "\n");
+    write("no-main/src/A.java", "class A {}\n");
+    write("no-main/tests/case.out", "\n");
+    let out = Jbuild::new(dir.path()).args(&["check"]).run();
+    out.code(1).stdout_has("1 passed, 4 failed");
+    crate::assert_outcome_snapshot!("broken_projects", out);
+}

@@ -66,7 +66,21 @@ fn project_flag_works_from_anywhere() {
 fn verbose_prints_the_exact_javac_command() {
     let p = TestProject::sample();
     let out = p.jbuild(&["compile", "--verbose", "sample01/Main.java"]).run();
-    out.success().stderr_has("javac -d ").stderr_has(" -sourcepath . -encoding UTF-8 sample01/Main.java`");
+    out.success().stderr_has("javac -d ").stderr_has(" -sourcepath src -encoding UTF-8 src/sample01/Main.java`");
+    // A line that reruns from anywhere: it says where it runs.
+    let line = out.stderr.lines().find(|l| l.contains("Running `cd ")).expect("the javac command");
+    let command = line.split('`').nth(1).unwrap();
+    assert!(command.starts_with(&format!("cd {} && ", p.root.display())), "{command}");
+}
+
+#[test]
+fn javac_errors_name_files_from_where_the_user_stands() {
+    let p = TestProject::sample();
+    p.write("src/sample01/Number.java", &p.read("src/sample01/Number.java").replace("= 10;", "= 10"));
+    p.jbuild(&["compile"]).run().code(1).stderr_has("\nsrc/sample01/Number.java:4: error: ';' expected");
+    p.jbuild_in("src", &["compile", "sample01/Main.java"]).run().code(1).stderr_has("sample01/Number.java:4: error:");
+    let out = crate::support::Jbuild::new(p.dir.path()).args(&["-C", "sample", "run"]).run();
+    out.code(1).stderr_has("\nsrc/sample01/Number.java:4: error:");
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn daemon_serves_one_shot_compiles_warm() {
     home.jbuild(&p, &["compile", "--daemon", "sample01.Main"])
         .run()
         .code(1)
-        .stderr_has("./sample01/Number.java:2: error: cannot find symbol");
+        .stderr_has("src/sample01/Number.java:2: error: cannot find symbol");
 }
 
 #[test]

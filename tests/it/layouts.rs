@@ -83,7 +83,7 @@ fn maven_layout_without_maven_runs_compiles_lists_and_checks() {
         .stderr_has("Tests src/test/java/ (Maven's layout)")
         .stderr_has("Resources src/main/resources/ (Maven's layout)")
         .stderr_lacks("package main.java");
-    p.jbuild(&["list"]).run().success().stdout_is("com.x.App  src/main/java/com/x/App.java  main\n");
+    p.jbuild(&["list"]).run().success().stdout_is("com.x.App  src/main/java/com/x/App.java  static main\n");
     p.write("tests/com.x.App/hello.out", "Hello from a resource 42\n");
     let out = p.jbuild(&["check"]).run();
     out.success().stdout_has("1 passed, 0 failed");
@@ -157,10 +157,9 @@ fn two_roots_that_agree_are_both_source_roots() {
         .stderr_has("-sourcepath src/app:src/core");
     assert!(p.exists("classes/com/x/Shape.class") && p.exists("classes/com/y/Main.class"));
     p.jbuild(&["compile", "src/core/com/x/Shape.java"]).run().success().stderr_has("Fresh com.x.Shape");
-    p.jbuild(&["list", "--all"])
-        .run()
-        .success()
-        .stdout_is("com.y.Main   src/app/com/y/Main.java  main\ncom.x.Shape  src/core/com/x/Shape.java  \n");
+    p.jbuild(&["list", "--all"]).run().success().stdout_is(
+        "com.y.Main   src/app/com/y/Main.java    static main\ncom.x.Shape  src/core/com/x/Shape.java  no main\n",
+    );
     // The record keys sources below the project root: one class per key.
     let record = p.read("classes/.jbuild/record.json");
     assert!(

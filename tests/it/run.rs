@@ -106,40 +106,69 @@ fn run_without_target_lists_candidates_when_ambiguous() {
         .stderr_has("    tools.Echo");
 }
 
+const INSTANCE_MAIN: &str = "package modern;\nclass Hi {\n    void main() {\n        System.out.println(\"hi from an instance main\");\n    }\n}\n";
+
 #[test]
 fn instance_main_needs_a_new_jdk() {
     let p = TestProject::sample();
-    p.write("src/modern/Hi.java", "package modern;\nclass Hi {\n    void main() {\n        System.out.println(\"hi from an instance main\");\n    }\n}\n");
-    let jdk17 = "/usr/lib/jvm/java-17-openjdk-amd64";
-    if std::path::Path::new(jdk17).join("bin/javac").is_file() {
-        p.jbuild(&["run", "modern.Hi"])
-            .env("JAVA_HOME", jdk17)
-            .run()
-            .code(2)
-            .stderr_has("needs JDK 25 or newer; the selected JDK is 17");
-    }
-    match crate::support::jdk_at_least(25) {
-        Some(home) => {
-            p.jbuild(&["run", "modern.Hi"])
-                .env("JAVA_HOME", &home)
-                .run()
-                .success()
-                .stdout_is("hi from an instance main\n");
-        }
-        None => eprintln!("skipped: no JDK 25+ found (JAVA_HOME or /usr/lib/jvm) to run an instance main"),
-    }
+    p.write("src/modern/Hi.java", INSTANCE_MAIN);
+    // The JDK 17 every test machine has (PATH's, unless JAVA_HOME says otherwise).
+    p.jbuild(&["run", "modern.Hi"])
+        .env_remove("JAVA_HOME")
+        .run()
+        .code(2)
+        .stderr_has("needs JDK 25 or newer; the selected JDK is 17");
 }
 
 #[test]
+#[cfg_attr(not(jbuild_jdk25), ignore = "needs a JDK 25 under /usr/lib/jvm or JAVA_HOME")]
+fn instance_main_runs_on_jdk_25() {
+    let home = crate::support::jdk_at_least(25).expect("a JDK 25 (found when the tests were built)");
+    let p = TestProject::sample();
+    p.write("src/modern/Hi.java", INSTANCE_MAIN);
+    let out = p.jbuild(&["run", "modern.Hi"]).env("JAVA_HOME", &home).run();
+    out.success().stdout_is("hi from an instance main\n");
+}
+
+#[test]
+#[cfg_attr(not(jbuild_jdk25), ignore = "needs a JDK 25 under /usr/lib/jvm or JAVA_HOME")]
 fn compact_source_file_runs_on_jdk_25() {
-    let Some(home) = crate::support::jdk_at_least(25) else {
-        eprintln!("skipped: no JDK 25+ found (JAVA_HOME or /usr/lib/jvm) for a compact source file");
-        return;
-    };
+    let home = crate::support::jdk_at_least(25).expect("a JDK 25 (found when the tests were built)");
     let p = TestProject::empty();
     p.write(
         "src/Hello.java",
         "void main() {\n    IO.println(\"compact \" + twice(21));\n}\n\nint twice(int x) { return 2 * x; }\n",
     );
     p.jbuild(&["run", "Hello"]).env("JAVA_HOME", &home).run().success().stdout_is("compact 42\n");
+}
+
+#[test]
+fn every_java_start_works_through_an_argfile() {
+    // The switch makes every javac and java take an @argfile, as a very long
+    // command line would; program arguments stay on the command line.
+    let p = TestProject::sample();
+    p.write(
+        "src/app/Args.java",
+        "package app;\nclass Args { public static void main(String[] a) { System.out.println(String.join(\"|\", a)); } }\n",
+    );
+    p.write("jbuild.toml", "[[check]]\nmain = \"app.Args\"\nargs = [\"x y\", \"-z\"]\nstdout = \"x y|-z\"\n");
+    let forced = |args: &[&str]| p.jbuild(args).env("__JBUILD_TEST_FORCE_ARGFILE", "1").run();
+    forced(&["run", "-v", "app.Args", "a b", "@c"]).success().stdout_is("a b|@c\n").stderr_has("@");
+    forced(&["check"]).success().stdout_has("1 passed, 0 failed");
+    forced(&["compile", "sample01.Main"]).success();
+}
+
+#[test]
+fn sigint_reaches_the_program_when_stdin_is_not_a_terminal() {
+    let p = TestProject::empty();
+    p.write(
+        "src/app/Wait.java",
+        "package app;\nclass Wait { public static void main(String[] a) throws Exception {\n  Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(\"stopped cleanly\")));\n  System.out.println(\"waiting\"); System.out.flush(); Thread.sleep(60_000);\n} }\n",
+    );
+    let run = p.jbuild(&["run", "app.Wait"]).spawn();
+    run.wait_for_line("waiting");
+    run.signal(libc::SIGINT); // an IDE's stop button: jbuild alone, stdin not a terminal
+    run.wait_for_line("stopped cleanly");
+    let (code, stderr) = run.finish();
+    assert_eq!(code, Some(130), "the program's own exit: 128 + SIGINT\n{stderr}");
 }

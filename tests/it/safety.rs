@@ -245,9 +245,13 @@ fn run_as_puts_a_root_jbuilds_programs_in_another_users_box() {
     let out = p.jbuild(&["check", "--run-as", "nobody"]).run();
     out.success().stdout_has("2 passed, 0 failed").stderr_lacks("running as root");
     assert!(!out.stdout.contains("forged"), "{}", out.stdout);
-    // Without --run-as, root's programs run as root, and the report says so.
+    // Without --run-as, root's programs run as root, and every report says so.
     let out = p.jbuild(&["check"]).run();
     out.stderr_has("running as root: graded programs run as root too");
+    let json = p.jbuild(&["check", "--format", "json"]).run();
+    assert!(json.stdout.contains("\"graded_as_root\": true"), "{}", json.stdout);
+    let json = p.jbuild(&["check", "--format", "json", "--run-as", "nobody"]).run();
+    assert!(json.stdout.contains("\"graded_as_root\": false"), "{}", json.stdout);
 }
 
 #[test]

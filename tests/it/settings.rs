@@ -27,7 +27,7 @@ fn release_and_javac_args_reach_javac() {
     let p = TestProject::sample();
     p.write("jbuild.toml", "release = 11\njavac-args = [\"-Xlint:all\"]\njava-args = [\"-ea\"]\n");
     let out = p.jbuild(&["run", "--verbose", "sample01.Main"]).run();
-    out.success().stderr_has("--release 11 -Xlint:all sample01/Main.java").stderr_has(" -ea sample01.Main`");
+    out.success().stderr_has("--release 11 -Xlint:all src/sample01/Main.java").stderr_has(" -ea sample01.Main`");
     // Class file major version 55 is Java 11.
     let bytes = std::fs::read(p.path("classes/sample01/Main.class")).unwrap();
     assert_eq!(u16::from_be_bytes([bytes[6], bytes[7]]), 55);
@@ -41,7 +41,9 @@ fn java_args_reach_the_program() {
         "package tools;\nclass Assert { public static void main(String[] a) { assert false : \"assertions on\"; System.out.println(\"off\"); } }\n",
     );
     p.jbuild(&["run", "tools.Assert"]).run().success().stdout_is("off\n");
-    p.jbuild(&["run", "tools.Assert", "--java-arg=-ea"]).run().code(1).stderr_has("assertions on");
+    p.jbuild(&["run", "--java-arg=-ea", "tools.Assert"]).run().code(1).stderr_has("assertions on");
+    // After the class, everything is the program's.
+    p.jbuild(&["run", "tools.Assert", "--java-arg=-ea"]).run().success().stdout_is("off\n");
 }
 
 #[test]
@@ -120,16 +122,22 @@ fn jars_in_lib_are_on_both_classpaths() {
 #[test]
 fn list_shows_main_classes_and_all_classes() {
     let p = TestProject::sample();
-    let out = p.jbuild(&["list"]).run();
-    out.success();
-    assert_eq!(out.stdout.lines().collect::<Vec<_>>(), ["sample01.Main  src/sample01/Main.java  main"]);
+    p.write("src/app/Compact.java", "void main() { System.out.println(\"hi\"); }\n");
+    crate::assert_outcome_snapshot!("list", p.jbuild(&["list"]).run());
+    crate::assert_outcome_snapshot!("list_all_from_src", p.jbuild_in("src", &["list", "--all"]).run());
     let out = p.jbuild(&["list", "--all", "--format", "json"]).run();
     out.success();
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let names: Vec<&str> = json.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["sample01.Main", "sample01.Number"]);
-    assert_eq!(json[0]["main"], "classic");
-    assert_eq!(json[1]["main"], serde_json::Value::Null);
+    assert_eq!(json["format_version"], 1);
+    let classes = json["classes"].as_array().unwrap();
+    let names: Vec<&str> = classes.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Compact", "sample01.Main", "sample01.Number"]);
+    assert_eq!((&classes[0]["main"], &classes[0]["minimum_jdk"]), (&"instance".into(), &25.into()));
+    assert_eq!((&classes[1]["main"], &classes[1]["file"]), (&"static".into(), &"src/sample01/Main.java".into()));
+    assert_eq!(classes[2]["main"], serde_json::Value::Null);
+    let empty = TestProject::empty();
+    empty.write("src/a/B.java", "package a;\nclass B {}\n");
+    crate::assert_outcome_snapshot!("list_without_mains", empty.jbuild(&["list"]).run());
 }
 
 #[test]

@@ -327,6 +327,18 @@ impl Outcome {
         self
     }
 
+    /// The whole outcome as one text for a snapshot: exit code, stdout and
+    /// stderr, with temp folders, times, the JDK version and the build's
+    /// commit redacted (see [`snapshot_filters`]).
+    pub fn render(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code.map_or("signal".to_owned(), |c| c.to_string()),
+            self.stdout,
+            self.stderr
+        )
+    }
+
     /// The one `jbuild: error:` line(s), for exact-message checks.
     pub fn error(&self) -> String {
         self.stderr.lines().filter(|l| l.starts_with("jbuild: error:")).collect::<Vec<_>>().join("\n")
@@ -393,4 +405,27 @@ pub fn all_gone(needle: &str) -> bool {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// What varies between runs of the same command, and its stand-in.
+pub fn snapshot_filters() -> Vec<(&'static str, &'static str)> {
+    vec![
+        // Said when the tests run as root, not otherwise.
+        (r"(?m)^jbuild: warning: running as root: .*\n", ""),
+        (r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]"),
+        (r"/tmp/jbuild-[a-z-]+[A-Za-z0-9]+", "[TMP]"),
+        (r"\b\d+\.\d\ds\b", "[TIME]"),
+        (r"javac \d+(\.\d+)*", "javac [JDK]"),
+        (r"\b(\d+\.\d+\.\d+) \([0-9a-f]{9}\)", "$1 [COMMIT]"),
+    ]
+}
+
+/// Asserts a whole [`Outcome`] against its snapshot in `tests/it/snapshots/`.
+#[macro_export]
+macro_rules! assert_outcome_snapshot {
+    ($name:expr, $outcome:expr) => {
+        insta::with_settings!({ filters => $crate::support::snapshot_filters(), prepend_module_to_snapshot => true }, {
+            insta::assert_snapshot!($name, $outcome.render());
+        })
+    };
 }

@@ -240,6 +240,7 @@ pub fn discover(ctx: &Context) -> Result<Discovered> {
     for (index, table) in ctx.project.settings.checks.iter().enumerate() {
         found.cases.push(table::case(ctx, index, table, &mut default_main)?);
     }
+    check_classes_exist(ctx, &found.cases, &mut tree)?;
     let autograding = root.join(autograding::PATH);
     let mut formats = Vec::new();
     if autograding.exists() {
@@ -263,6 +264,32 @@ pub fn discover(ctx: &Context) -> Result<Discovered> {
         found.notes.push(format!("running the GitHub Classroom tests of both {} and {}", formats[0], formats[1]));
     }
     Ok(found)
+}
+
+/// Refuses cases of a class the project does not have (a misspelled
+/// `tests/greet.Mian/` folder), with "did you mean", before anything compiles.
+fn check_classes_exist(ctx: &Context, cases: &[Case], tree: &mut Option<SourceTree>) -> Result<()> {
+    let mut checked = std::collections::BTreeSet::new();
+    for case in cases {
+        let Program::Java { class, .. } = &case.program else { continue };
+        if !checked.insert(class) || ctx.project.src.join(crate::scanner::class_to_path(class)).is_file() {
+            continue;
+        }
+        let tree = tree.get_or_insert_with(|| ctx.project.scan());
+        if tree.find_class(class).is_none() {
+            // A case in tests/ names its class by its folder.
+            let defined_in = match case.origin.extension() {
+                Some(ext) if ext == "out" => case.origin.parent().unwrap_or(&case.origin),
+                _ => &case.origin,
+            };
+            return Err(usage(format!(
+                "{}: {}",
+                crate::term::relative(&ctx.cwd, defined_in),
+                crate::project::target::class_not_found(tree, class)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The class that files directly in `tests/` (and `test/`, and tables

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::summary::number;
+use crate::check::summary::points_line;
 use crate::check::verdict::{CaseResult, Verdict};
 
 /// GitHub shows at most 10 error annotations per step; keep one slot for
@@ -107,7 +107,7 @@ pub fn summary(results: &[CaseResult], points: Option<(f64, f64)>) -> String {
     let passed = results.iter().filter(|r| r.verdict.passed()).count();
     let mut text = format!("### jbuild check: {passed} passed, {} failed\n\n", results.len() - passed);
     if let Some((earned, possible)) = points {
-        text.push_str(&format!("Points: **{} / {}**\n\n", number(earned), number(possible)));
+        text.push_str(&format!("**{}**\n\n", points_line(earned, possible)));
     }
     text.push_str("| | Project | Case | Verdict | Time |\n|---|---|---|---|---:|\n");
     for result in results {

@@ -10,14 +10,18 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Format;
-use super::summary::{number, points};
-use super::verdict::CaseResult;
+use super::summary::{points, points_line};
+use super::verdict::{CaseResult, Verdict};
 use crate::term::{BAD, GOOD, Status};
 
 pub struct Reporter {
     format: Format,
     status: Status,
     single_project: bool,
+    /// Graded programs ran as root with no `--run-as`: said in every format.
+    pub graded_as_root: bool,
+    /// The project and javac messages of the last COMPILE case shown.
+    compile_errors_shown: Option<(String, String)>,
     /// The project whose GitHub `::group::` is open.
     group: Option<String>,
     stop_token: String,
@@ -25,7 +29,15 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(format: Format, status: Status, single_project: bool) -> Reporter {
-        Reporter { format, status, single_project, group: None, stop_token: github::stop_token() }
+        Reporter {
+            format,
+            status,
+            single_project,
+            compile_errors_shown: None,
+            graded_as_root: false,
+            group: None,
+            stop_token: github::stop_token(),
+        }
     }
 
     /// Shows one finished case (in order).
@@ -49,7 +61,19 @@ impl Reporter {
         if result.verdict.passed() {
             return;
         }
-        let _ = writeln!(out, "    {}", result.message);
+        for line in result.message.lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+        // A project that does not compile fails every case with the same
+        // javac messages: show them once.
+        if result.verdict == Verdict::CompileError {
+            let key = (result.project.clone(), result.details.clone());
+            if self.compile_errors_shown.as_ref() == Some(&key) {
+                let _ = writeln!(out, "    (javac's messages above)");
+                return;
+            }
+            self.compile_errors_shown = Some(key);
+        }
         if !result.details.is_empty() {
             // Program output may contain anything, workflow commands included.
             let guarded = self.format == Format::Github;
@@ -77,6 +101,8 @@ impl Reporter {
                     "passed": passed,
                     "failed": failed,
                     "points": points.map(|(earned, possible)| serde_json::json!({"earned": earned, "possible": possible})),
+                    "format_version": 1,
+                    "graded_as_root": self.graded_as_root,
                     "cases": results,
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
@@ -90,6 +116,9 @@ impl Reporter {
                 }
                 if let Some(path) = &crate::env::get().step_summary {
                     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+                    if self.graded_as_root {
+                        file.write_all(b"> **Note:** graded programs ran as root (no `--run-as`).\n\n")?;
+                    }
                     file.write_all(github::summary(results, points).as_bytes())?;
                 }
             }
@@ -100,12 +129,12 @@ impl Reporter {
             // stdout is one JSON document; the summary goes beside it.
             drop(out);
             if let Some((earned, possible)) = points {
-                self.status.line("Points", format_args!("{} / {}", number(earned), number(possible)));
+                eprintln!("{}", points_line(earned, possible));
             }
             eprintln!("{summary}");
         } else {
             if let Some((earned, possible)) = points {
-                writeln!(out, "points: {}/{}", number(earned), number(possible))?;
+                writeln!(out, "{}", points_line(earned, possible))?;
             }
             writeln!(out, "{summary}")?;
         }
