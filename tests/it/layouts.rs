@@ -331,7 +331,13 @@ fn jdk_setting_selects_an_installed_jdk() {
     out.success().stdout_is("compact on 25\n").stderr_has("(from /usr/lib/jvm; the `jdk = 25` setting)");
     assert!(out.stderr.contains("JDK 25"), "{}", out.stderr);
 
-    // Without the setting, a JDK 17 default says which JDK 25 it found.
+    // setup-java's variables come before /usr/lib/jvm.
+    let jdk25 = crate::support::jdk_at_least(25).expect("a JDK 25 (found when the tests were built)");
+    let out = without_named_jdks(p.jbuild(&["-v", "run", "Hello"]), home.path()).env("JAVA_HOME_25_X64", &jdk25).run();
+    out.success().stderr_has("(from JAVA_HOME_25_X64; the `jdk = 25` setting)");
+
+    // Without the setting, a JDK 17 default says which JDK 25 it found,
+    // and a `release` newer than the default selects a newer JDK.
     std::fs::remove_file(p.path("jbuild.toml")).unwrap();
     let default = without_named_jdks(p.jbuild(&["doctor", "--format", "json"]), home.path()).run();
     let report: serde_json::Value = serde_json::from_str(&default.stdout).unwrap();
@@ -341,6 +347,9 @@ fn jdk_setting_selects_an_installed_jdk() {
             .stderr_has("jbuild found JDK 25")
             .stderr_has("/usr/lib/jvm/")
             .stderr_has("select it with `jdk = 25`");
+        p.write("jbuild.toml", "release = 25\n");
+        let out = without_named_jdks(p.jbuild(&["-v", "run", "Hello"]), home.path()).run();
+        out.success().stdout_is("compact on 25\n").stderr_has("`release = 25` is newer than the default JDK 17");
     }
 }
 
