@@ -82,6 +82,10 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "N", global = true, value_parser = clap::value_parser!(u32).range(6..=99))]
     pub release: Option<u32>,
 
+    /// The JDK to use: a feature release (25) or "21+" [default: JAVA_HOME, else PATH]
+    #[arg(long, value_name = "VERSION", global = true)]
+    pub jdk: Option<String>,
+
     /// Source file encoding [default: UTF-8]
     #[arg(long, value_name = "CHARSET", global = true)]
     pub encoding: Option<String>,
@@ -215,6 +219,24 @@ Examples:
         /// What to do after each successful compile (default: nothing more)
         #[command(subcommand)]
         then: Option<WatchCommand>,
+
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+
+    /// Show what jbuild makes of this folder: project, source roots, output, jars, JDKs, problems.
+    #[command(after_help = "\
+Each value says where it comes from: a flag, jbuild.toml, an IDE's project file, Maven's
+folders or the files' package lines, or jbuild's default. Exit 0 when jbuild can build here,
+1 otherwise.
+
+Examples:
+  jbuild doctor                     the layout, the JDKs found and selected, and any problem
+  jbuild doctor --format json       for tools (format_version 1)")]
+    Doctor {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
 
         #[command(flatten)]
         settings: SettingsArgs,

@@ -12,6 +12,7 @@ use crate::cli::{
     RunTarget, SettingsArgs, TestArgs, WatchCommand,
 };
 use crate::commands::daemon::DaemonAction;
+use crate::commands::doctor::DoctorFormat;
 use crate::commands::list;
 use crate::commands::new::NewOptions;
 use crate::commands::watch::WatchAction;
@@ -46,6 +47,7 @@ pub enum Action {
     GradesMerge {
         files: Vec<std::path::PathBuf>,
     },
+    Doctor(DoctorFormat),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -114,6 +116,13 @@ impl Config {
             }
             Command::New(args) => Action::New(new_options(args)?),
             Command::Grades { action: GradesCommand::Merge { files } } => Action::GradesMerge { files },
+            Command::Doctor { format, settings: s } => {
+                settings = s;
+                Action::Doctor(match format {
+                    ListFormat::Text => DoctorFormat::Text,
+                    ListFormat::Json => DoctorFormat::Json,
+                })
+            }
             Command::Completions { shell } => Action::Completions(shell),
             Command::Man => Action::Man,
             Command::Daemon { action } => Action::Daemon(match action {
@@ -158,6 +167,7 @@ fn overrides(flags: SettingsArgs) -> SettingsOverrides {
         classes: flags.classes,
         lib: flags.lib,
         release: flags.release,
+        jdk: flags.jdk,
         encoding: flags.encoding,
         javac_args: flags.javac_args,
         java_args: flags.java_args,

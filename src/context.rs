@@ -12,7 +12,7 @@ use crate::project::settings::SettingsOverrides;
 use crate::term::Status;
 use crate::toolchain::java::{Launch, java_command};
 use crate::toolchain::javac::Javac;
-use crate::toolchain::jdk::Jdk;
+use crate::toolchain::jdk::{Jdk, SearchPlaces, select};
 use crate::toolchain::process::ToolCommand;
 
 /// Where jbuild was started and how projects are found from there: the
@@ -46,7 +46,13 @@ pub struct Context {
 }
 
 impl Context {
+    /// The context of `project`; with `--verbose`, says how its layout was found.
     pub fn new(cwd: PathBuf, project: Project, status: Status) -> Context {
+        if status.is_verbose() {
+            for (label, text) in project.layout_lines() {
+                status.line(label, text);
+            }
+        }
         Context { cwd, project, status, jdk: OnceLock::new() }
     }
 
@@ -54,11 +60,26 @@ impl Context {
         if let Some(jdk) = self.jdk.get() {
             return Ok(jdk);
         }
-        let jdk = Jdk::find()?;
-        for note in &jdk.notes {
+        let settings = &self.project.settings;
+        let selection = select(settings.jdk, settings.release, &SearchPlaces::from_env())?;
+        for note in &selection.jdk.notes {
             self.status.warning(note);
         }
-        Ok(self.jdk.get_or_init(|| jdk))
+        if self.status.is_verbose() {
+            let javac = selection.jdk.javac.canonicalize().unwrap_or_else(|_| selection.jdk.javac.clone());
+            let home = javac.parent().and_then(Path::parent).unwrap_or(&javac);
+            self.status.line(
+                "JDK",
+                format_args!(
+                    "{} at {} (from {}; {})",
+                    selection.jdk.version,
+                    home.display(),
+                    selection.origin,
+                    selection.why
+                ),
+            );
+        }
+        Ok(self.jdk.get_or_init(|| selection.jdk))
     }
 
     /// Plain javac, or the daemon when the project's settings ask for it.

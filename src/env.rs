@@ -16,6 +16,12 @@ use crate::error::usage;
 
 /// The JDK to use; else `javac` on `PATH`.
 pub const JAVA_HOME: &str = "JAVA_HOME";
+/// `JAVA_HOME_<N>_<ARCH>` (`JAVA_HOME_21_X64`, as GitHub's setup-java sets
+/// them): JDKs of feature release N that a `jdk` setting may select.
+pub const JAVA_HOME_NUMBERED_PREFIX: &str = "JAVA_HOME_";
+/// SDKMAN's candidates folder (`~/.sdkman/candidates` when unset): its
+/// `java/*` JDKs may be selected by a `jdk` setting.
+pub const SDKMAN_CANDIDATES_DIR: &str = "SDKMAN_CANDIDATES_DIR";
 /// The per-user cache (worker classes, daemon socket).
 pub const JBUILD_CACHE_DIR: &str = "JBUILD_CACHE_DIR";
 /// Base of the cache when `JBUILD_CACHE_DIR` is unset (`$XDG_CACHE_HOME/jbuild`).
@@ -61,6 +67,11 @@ const MAX_SECONDS: f64 = 86_400.0;
 #[derive(Debug, Clone)]
 pub struct Env {
     pub java_home: Option<PathBuf>,
+    /// `JAVA_HOME_<N>_<ARCH>` variables: (name, N, value), by N then name.
+    pub numbered_java_homes: Vec<(String, u32, PathBuf)>,
+    pub sdkman_candidates: Option<PathBuf>,
+    /// The user's home folder (`~/.sdkman`, `~/.jdks`).
+    pub home: Option<PathBuf>,
     /// `JBUILD_CACHE_DIR`, else `XDG_CACHE_HOME/jbuild` (when absolute), else
     /// `HOME/.cache/jbuild`; `None` when none is set.
     pub cache_dir: Option<PathBuf>,
@@ -87,19 +98,29 @@ pub fn init() -> Result<&'static Env> {
     if let Some(env) = ENV.get() {
         return Ok(env);
     }
-    let env = Env::read(|name| std::env::var_os(name))?;
+    let env = Env::read(|name| std::env::var_os(name), variable_names())?;
     Ok(ENV.get_or_init(|| env))
 }
 
 /// The environment read by [`init`] (read now, with defaults for bad
 /// values, when `init` did not run: library callers and unit tests).
 pub fn get() -> &'static Env {
-    ENV.get_or_init(|| Env::read(|name| std::env::var_os(name)).unwrap_or_else(|_| Env::defaults()))
+    ENV.get_or_init(|| Env::read(|name| std::env::var_os(name), variable_names()).unwrap_or_else(|_| Env::defaults()))
+}
+
+/// The names of the environment's variables that follow a pattern rather
+/// than being named one by one (`JAVA_HOME_<N>_<ARCH>`).
+fn variable_names() -> Vec<String> {
+    std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .filter(|name| name.starts_with(JAVA_HOME_NUMBERED_PREFIX))
+        .collect()
 }
 
 impl Env {
-    /// Reads the variables through `var` (the process environment, or a map in tests).
-    pub fn read(var: impl Fn(&str) -> Option<OsString>) -> Result<Env> {
+    /// Reads the variables through `var` (the process environment, or a map
+    /// in tests); `names` are the variable names set, for the patterned ones.
+    pub fn read(var: impl Fn(&str) -> Option<OsString>, names: impl IntoIterator<Item = String>) -> Result<Env> {
         let set = |name: &str| var(name).filter(|v| !v.is_empty());
         let text = |name: &str| -> Result<Option<String>> {
             set(name).map(|v| v.into_string().map_err(|v| usage(format!("{name}={v:?}: not valid UTF-8")))).transpose()
@@ -109,8 +130,21 @@ impl Env {
             .or_else(|| set(XDG_CACHE_HOME).map(PathBuf::from).filter(|d| d.is_absolute()).map(|d| d.join("jbuild")))
             .or_else(|| set(HOME).map(|home| PathBuf::from(home).join(".cache").join("jbuild")));
         let defaults = Env::defaults();
+        let mut numbered_java_homes: Vec<(String, u32, PathBuf)> = names
+            .into_iter()
+            .filter_map(|name| {
+                let feature = numbered_java_home(&name)?;
+                let value = set(&name)?;
+                Some((name, feature, PathBuf::from(value)))
+            })
+            .collect();
+        numbered_java_homes.sort();
+        numbered_java_homes.sort_by_key(|(_, feature, _)| *feature);
         Ok(Env {
             java_home: set(JAVA_HOME).map(PathBuf::from),
+            numbered_java_homes,
+            sdkman_candidates: set(SDKMAN_CANDIDATES_DIR).map(PathBuf::from),
+            home: set(HOME).map(PathBuf::from).filter(|home| home.is_absolute()),
             cache_dir,
             daemon_idle: seconds(JBUILD_DAEMON_IDLE, text(JBUILD_DAEMON_IDLE)?)?.unwrap_or(defaults.daemon_idle),
             worker_timeout: seconds(JBUILD_WORKER_TIMEOUT, text(JBUILD_WORKER_TIMEOUT)?)?
@@ -132,6 +166,9 @@ impl Env {
     fn defaults() -> Env {
         Env {
             java_home: None,
+            numbered_java_homes: Vec::new(),
+            sdkman_candidates: None,
+            home: None,
             cache_dir: None,
             daemon_idle: Duration::from_secs(600),
             worker_timeout: Duration::from_secs(300),
@@ -146,6 +183,16 @@ impl Env {
             system_junit_jar: PathBuf::from(DEBIAN_JUNIT_JAR),
         }
     }
+}
+
+/// N of `JAVA_HOME_<N>_<ARCH>` (`JAVA_HOME_21_X64`, `JAVA_HOME_8_ARM64`);
+/// `None` for other names (`JAVA_HOME_OLD`).
+fn numbered_java_home(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(JAVA_HOME_NUMBERED_PREFIX)?;
+    let (feature, arch) = rest.split_once('_')?;
+    let valid_arch = !arch.is_empty() && arch.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let feature: u32 = feature.parse().ok().filter(|n| (1..=99).contains(n))?;
+    valid_arch.then_some(feature)
 }
 
 /// A positive number of seconds, at most a day.
@@ -182,7 +229,22 @@ mod tests {
 
     fn env(vars: &[(&str, &str)]) -> Result<Env> {
         let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Env::read(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into()))
+        let names: Vec<String> = vars.iter().map(|(k, _)| k.clone()).collect();
+        Env::read(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into()), names)
+    }
+
+    #[test]
+    fn numbered_java_homes_are_read_by_feature() {
+        let env = env(&[
+            ("JAVA_HOME_21_X64", "/jdk/21"),
+            ("JAVA_HOME_8_X64", "/jdk/8"),
+            ("JAVA_HOME_OLD", "/jdk/old"),
+            ("JAVA_HOME_17_arm", "/jdk/lower"),
+            ("JAVA_HOME_25_ARM64", ""),
+        ])
+        .unwrap();
+        let found: Vec<(&str, u32)> = env.numbered_java_homes.iter().map(|(n, f, _)| (n.as_str(), *f)).collect();
+        assert_eq!(found, [("JAVA_HOME_8_X64", 8), ("JAVA_HOME_21_X64", 21)]);
     }
 
     #[test]

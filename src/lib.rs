@@ -20,7 +20,7 @@ pub mod toolchain;
 
 use anyhow::Result;
 
-use crate::commands::{clean, compile, daemon, grades, list, new, run as run_command, watch};
+use crate::commands::{clean, compile, daemon, doctor, grades, list, new, run as run_command, watch};
 use crate::config::{Action, Config};
 use crate::error::ExitStatus;
 
@@ -37,6 +37,7 @@ pub fn run(cli: cli::Cli, dash_dash_first: Option<bool>) -> Result<ExitStatus> {
         Action::New(options) => new::command(&workspace, options),
         Action::GradesMerge { files } => grades::merge(&workspace, files),
         Action::Test(options) => commands::test::command(&workspace, options),
+        Action::Doctor(format) => doctor::command(&workspace, *format),
         Action::Completions(shell) => {
             cli::write_completions(*shell, &mut std::io::stdout());
             Ok(ExitStatus::Success)

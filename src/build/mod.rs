@@ -8,6 +8,7 @@
 pub mod lock;
 pub mod outputs;
 pub mod record;
+pub mod resources;
 pub mod source_set;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +23,7 @@ use self::record::{BuildRecord, OutputFile, SourceState, hash_file, key_of};
 use self::source_set::{SetFile, SetKind, SourceSet};
 use crate::context::Context;
 use crate::error::usage;
+use crate::project::Project;
 use crate::scanner::{SourceListing, SourceTree};
 use crate::term::count;
 use crate::toolchain::javac::Javac;
@@ -47,11 +49,22 @@ pub fn build(ctx: &Context, request: &Request, javac: &mut Javac) -> Result<bool
 /// current. Returns whether javac ran.
 pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut Javac) -> Result<bool> {
     let project = &ctx.project;
+    if set.kind == SetKind::Main {
+        project.check_dependencies()?;
+        if !project.explanation.strays.is_empty() {
+            let strays: Vec<String> = project.explanation.strays.iter().map(|s| project.shown(s)).collect();
+            ctx.status.warning(format_args!(
+                "not compiling {}: outside the source roots ({}); `jbuild doctor` says more",
+                strays.join(", "),
+                project.source_roots().iter().map(|r| project.shown(r)).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
     for warning in &set.warnings {
         ctx.status.warning(warning);
     }
     if matches!(request, Request::WholeTree) && !set.has_candidates() {
-        return Err(usage(format!("no .java files under {}", project.src.display())));
+        return Err(usage(format!("no .java files under {}", set.shown_roots(project))));
     }
 
     set.create_output(project)?;
@@ -68,10 +81,15 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
     })?;
     lock.remove_leftover_staging(&set.output);
     let jdk = ctx.jdk()?;
-    let (record, untrusted) = BuildRecord::load(&set.output);
+    let (mut record, untrusted) = BuildRecord::load(&set.output);
     if let Some(why) = untrusted {
         ctx.status.warning(why);
     }
+    // Resources (src/main/resources) are copied into the main output folder.
+    let resources_changed = match set.kind {
+        SetKind::Main => resources::sync(&project.resource_roots(), &set.output, &mut record, &ctx.status)?,
+        SetKind::Tests => false,
+    };
     let upstream_record = set.upstream.as_ref().map(|upstream| BuildRecord::load(upstream).0);
     let files = set.files(upstream_record.as_ref().unwrap_or(&record))?;
     let targets = match request {
@@ -82,15 +100,16 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
             return Ok(false);
         }
         Request::WholeTree if files.is_empty() => {
-            return Err(usage(format!("no .java files under {}", project.src.display())));
+            return Err(usage(format!("no .java files under {}", set.shown_roots(project))));
         }
         Request::WholeTree => files.iter().map(|f| f.path.clone()).collect(),
         Request::Files(targets) => targets.clone(),
     };
     let label = match request {
+        Request::Files(targets) if targets.len() == 1 && set.kind == SetKind::Main => class_label(project, &targets[0]),
         Request::Files(targets) if targets.len() == 1 => {
             let file = files.iter().find(|f| f.path == targets[0]);
-            class_label(file.map_or(&targets[0], |f| &f.relative))
+            relative_label(file.map_or(&targets[0], |f| &f.relative))
         }
         _ => count(targets.len(), set.noun()),
     };
@@ -105,7 +124,7 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
     let sources = record.current_sources(&set.base, &paths)?;
     if record.is_fresh(&settings, &sources, &target_keys, &set.output) {
         ctx.status.line("Fresh", &label);
-        if record.sources != sources {
+        if record.sources != sources || resources_changed {
             // Touched but unchanged files: remember the new mtimes so the
             // next check does not hash them again.
             BuildRecord { sources, ..record }.save(&set.output)?;
@@ -114,7 +133,7 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
     }
 
     let trees = scan(set, &files);
-    check_packages(&trees, &files, &targets)?;
+    check_packages(project, set, &trees, &files, &targets)?;
     check_compact_files(&trees, &files, &targets, jdk)?;
 
     let staging = tempfile::Builder::new()
@@ -221,14 +240,34 @@ pub fn relative_path(base: &Path, path: &Path) -> PathBuf {
     if relative.as_os_str().is_empty() { PathBuf::from(".") } else { relative }
 }
 
-/// Refuses files whose package does not match their folder, before javac
-/// gives a cryptic error about it.
-fn check_packages(trees: &[SourceTree], files: &[SetFile], targets: &[PathBuf]) -> Result<()> {
+/// Refuses files whose package does not match their folder in their
+/// source root, before javac gives a cryptic error about it.
+fn check_packages(
+    project: &Project,
+    set: &SourceSet,
+    trees: &[SourceTree],
+    files: &[SetFile],
+    targets: &[PathBuf],
+) -> Result<()> {
     for target in targets {
         let Some(set_file) = files.iter().find(|f| &f.path == target) else { continue };
         let Some(tree) = trees.iter().find(|t| t.root == set_file.root) else { continue };
         let Some(file) = tree.file(&set_file.relative) else { continue };
-        if let Some(message) = crate::project::target::package_mismatch(file, &tree.root) {
+        // The main set's files are relative to the project's base, which
+        // knows every source root; a test root is a root of its own.
+        let problem = match set.kind {
+            SetKind::Main => project.package_problem(file),
+            SetKind::Tests => file.package_mismatch().map(|(declared, expected)| {
+                let declared =
+                    declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
+                let expected = expected.map_or("no package declaration".to_owned(), |p| format!("`package {p};`"));
+                format!(
+                    "{}: declares {declared}, but its folder means {expected}; move the file or fix its package line",
+                    project.shown(&tree.root.join(&file.relative))
+                )
+            }),
+        };
+        if let Some(message) = problem {
             bail!(message);
         }
     }
@@ -254,10 +293,11 @@ fn check_compact_files(
         if let Some(file) = tree.file(&set_file.relative).filter(|f| f.declarations.is_compact) {
             return Err(usage(format!(
                 "{} is a compact source file (methods outside any class), which needs JDK {COMPACT_JDK} or newer; \
-                 the selected JDK is {} ({}). Set JAVA_HOME to a JDK {COMPACT_JDK}, or put the methods in a class",
+                 the selected JDK is {} ({}). {}",
                 tree.root.join(&file.relative).display(),
                 jdk.version,
-                jdk.javac.display()
+                jdk.javac.display(),
+                crate::toolchain::java::newer_jdk_advice(COMPACT_JDK, "put the methods in a class")
             )));
         }
     }
@@ -303,6 +343,7 @@ fn install_outputs(
         settings,
         entries: if unchanged_tree { old.entries.clone() } else { BTreeSet::new() },
         outputs: old.outputs.clone(),
+        resources: old.resources.clone(),
         sources,
         ..BuildRecord::default()
     };
@@ -359,9 +400,17 @@ fn top_level_class(class_file: &str) -> String {
     if dir.is_empty() { top.to_owned() } else { format!("{dir}/{top}") }
 }
 
-/// `sample01/Main.java` → `sample01.Main`, the way users name classes.
-fn class_label(file: &Path) -> String {
+/// `calc/CalcTest.java` → `calc.CalcTest`, a path relative to its root.
+fn relative_label(file: &Path) -> String {
     key_of(&file.with_extension("")).replace('/', ".")
+}
+
+/// `sample01/Main.java` → `sample01.Main`, the way users name classes
+/// (the path taken from the file's source root).
+fn class_label(project: &Project, file: &Path) -> String {
+    let path = project.src.join(file);
+    let in_root = project.root_of(file).and_then(|root| path.strip_prefix(root).ok()).unwrap_or(file);
+    key_of(&in_root.with_extension("")).replace('/', ".")
 }
 
 /// Everything besides the sources that decides what javac produces: for the
@@ -378,9 +427,11 @@ fn settings_fingerprint(ctx: &Context, set: &SourceSet, upstream: Option<&BuildR
     for jar in jar_files {
         jars.push((jar.display().to_string(), hash_file(&jar)?));
     }
+    let roots: Vec<String> = set.roots.iter().map(|root| ctx.project.shown(root)).collect();
     let mut identity = serde_json::json!({
         "javac": jdk.javac, "version": jdk.version, "release": settings.release,
         "encoding": settings.encoding, "javac_args": settings.javac_args, "jars": jars,
+        "sourcepath": roots,
     });
     if set.kind == SetKind::Tests {
         identity["set"] = "tests".into();

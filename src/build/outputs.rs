@@ -1,5 +1,6 @@
-//! Class files as jbuild's own: installed only into real folders of the
-//! output folder, fingerprinted, and removed only while still as written.
+//! Class files (and resource copies) as jbuild's own: installed only into
+//! real folders of the output folder, fingerprinted, and removed only while
+//! still as written.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -15,6 +16,20 @@ use super::record::{OutputFile, RECORD_DIR};
 pub fn is_output_key(key: &str) -> bool {
     let path = Path::new(key);
     key.ends_with(".class")
+        && !key.contains('\\')
+        && !key.contains('\0')
+        && !key.split('/').any(str::is_empty)
+        && path.components().all(|c| matches!(c, Component::Normal(_)))
+        && path.components().next().is_some_and(|c| c.as_os_str() != RECORD_DIR)
+}
+
+/// Whether a record's resource entry is a plain relative path inside the
+/// output folder: normal components only, not in `.jbuild`, and no class
+/// file (those are javac's).
+pub fn is_resource_key(key: &str) -> bool {
+    let path = Path::new(key);
+    !key.ends_with(".class")
+        && !key.is_empty()
         && !key.contains('\\')
         && !key.contains('\0')
         && !key.split('/').any(str::is_empty)
@@ -38,10 +53,19 @@ pub fn remove_owned<'a>(
     classes: &Path,
     outputs: impl IntoIterator<Item = (&'a String, &'a OutputFile)>,
 ) -> Result<Removal> {
+    remove_owned_files(classes, outputs, is_output_key)
+}
+
+/// [`remove_owned`] for any kind of file whose key `is_key` accepts.
+pub fn remove_owned_files<'a>(
+    classes: &Path,
+    outputs: impl IntoIterator<Item = (&'a String, &'a OutputFile)>,
+    is_key: fn(&str) -> bool,
+) -> Result<Removal> {
     let mut removal = Removal::default();
     let mut folders = BTreeSet::new();
     for (key, owned) in outputs {
-        if !is_output_key(key) {
+        if !is_key(key) {
             removal.kept.push(key.clone());
             continue;
         }
@@ -138,6 +162,16 @@ mod tests {
 
     use super::*;
     use crate::build::record::hash_file;
+
+    #[test]
+    fn resource_keys_are_plain_relative_paths_of_other_files() {
+        for good in ["app.properties", "img/logo.png", "META-INF/services/x.Y"] {
+            assert!(is_resource_key(good), "{good}");
+        }
+        for bad in ["", "a/B.class", "../x.txt", "/etc/passwd", ".jbuild/record.json", "a//b", "./a", "a\\..\\b"] {
+            assert!(!is_resource_key(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn output_keys_are_plain_relative_class_paths() {

@@ -18,7 +18,7 @@ use std::time::UNIX_EPOCH;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::outputs::{create_real_folders, is_output_key};
+use super::outputs::{create_real_folders, is_output_key, is_resource_key};
 
 /// Bump when the record's meaning changes; older records are then ignored.
 /// 2: outputs carry the fingerprint of the file jbuild installed; sources
@@ -65,6 +65,18 @@ pub struct OutputFile {
     pub hash: String,
 }
 
+/// A file of a resource folder as jbuild copied it into the output folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceCopy {
+    /// Size and mtime of the resource when copied: a fast "unchanged" check.
+    pub source_size: u64,
+    pub source_mtime_ns: u128,
+    pub output: OutputFile,
+    /// Whether jbuild wrote the copy; a file already there with the same
+    /// bytes (the IDE's copy) is left to its owner.
+    pub owned: bool,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildRecord {
     pub format: u32,
@@ -77,6 +89,9 @@ pub struct BuildRecord {
     pub entries: BTreeSet<String>,
     /// Class files (relative to the output folder) jbuild wrote, by source.
     pub outputs: BTreeMap<String, BTreeMap<String, OutputFile>>,
+    /// Copies of resource files, by their path relative to the output folder.
+    #[serde(default)]
+    pub resources: BTreeMap<String, ResourceCopy>,
 }
 
 impl BuildRecord {
@@ -108,6 +123,14 @@ impl BuildRecord {
             let why = format!(
                 "ignoring the build record {}: it lists {bad:?}, which is not a class file inside the output folder; \
                  recompiling, and deleting nothing it names",
+                path.display()
+            );
+            return (BuildRecord::default(), Some(why));
+        }
+        if let Some(bad) = record.resources.keys().find(|key| !is_resource_key(key)) {
+            let why = format!(
+                "ignoring the build record {}: it lists the resource {bad:?}, which is not a file inside the output \
+                 folder; deleting nothing it names",
                 path.display()
             );
             return (BuildRecord::default(), Some(why));

@@ -101,7 +101,7 @@ impl SourceSet {
         Ok(SourceSet {
             kind: SetKind::Main,
             base: project.src.clone(),
-            roots: vec![project.src.clone()],
+            roots: project.source_roots().into_iter().map(Path::to_path_buf).collect(),
             output: project.classes.clone(),
             classpath: project.jars()?,
             upstream: None,
@@ -187,6 +187,11 @@ impl SourceSet {
             create_real_folders(&project.classes, &Path::new(RECORD_DIR).join(TEST_CLASSES))?;
         }
         Ok(())
+    }
+
+    /// The set's source roots as the user would type them, for messages.
+    pub fn shown_roots(&self, project: &Project) -> String {
+        self.roots.iter().map(|root| project.shown(root)).collect::<Vec<_>>().join(", ")
     }
 
     /// "file" or "test file", for status lines.

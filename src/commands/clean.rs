@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::build::lock::OutputLock;
-use crate::build::outputs::{Removal, remove_owned};
+use crate::build::outputs::{Removal, is_resource_key, remove_owned, remove_owned_files};
 use crate::build::record::BuildRecord;
 use crate::build::source_set::test_classes;
 use crate::context::Context;
@@ -17,10 +17,12 @@ use crate::error::ExitStatus;
 /// Test classes go first: they live inside the main output folder.
 pub fn command(ctx: &Context) -> Result<ExitStatus> {
     let mut total = Removal::default();
+    let mut resources = false;
     for dir in [test_classes(&ctx.project), ctx.project.classes.clone()] {
-        let removal = clean(ctx, &dir)?;
+        let (removal, copied) = clean(ctx, &dir)?;
         total.removed += removal.removed;
         total.kept.extend(removal.kept);
+        resources |= copied;
     }
     if !total.kept.is_empty() {
         ctx.status.warning(format_args!(
@@ -33,16 +35,16 @@ pub fn command(ctx: &Context) -> Result<ExitStatus> {
         ctx.status.line("Clean", "nothing to remove");
         return Ok(ExitStatus::Success);
     }
-    ctx.status
-        .line("Removed", format_args!("{} class file{}", total.removed, if total.removed == 1 { "" } else { "s" }));
+    ctx.status.line("Removed", crate::term::count(total.removed, if resources { "file" } else { "class file" }));
     Ok(ExitStatus::Success)
 }
 
-/// Removes the files the record in `classes` lists, and the record.
-fn clean(ctx: &Context, classes: &Path) -> Result<Removal> {
+/// Removes the files the record in `classes` lists, and the record; says
+/// whether resource copies were among them.
+fn clean(ctx: &Context, classes: &Path) -> Result<(Removal, bool)> {
     let dir = BuildRecord::dir(classes);
     if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-        return Ok(Removal::default());
+        return Ok((Removal::default(), false));
     }
     let lock = OutputLock::acquire(classes, || ctx.status.line("Blocking", "waiting for another jbuild"))?;
     lock.remove_leftover_staging(classes);
@@ -50,7 +52,11 @@ fn clean(ctx: &Context, classes: &Path) -> Result<Removal> {
     if let Some(why) = untrusted {
         ctx.status.warning(why);
     }
-    let removal = remove_owned(classes, record.outputs.values().flatten())?;
+    let mut removal = remove_owned(classes, record.outputs.values().flatten())?;
+    let copies = record.resources.iter().filter(|(_, copy)| copy.owned).map(|(key, copy)| (key, &copy.output));
+    let resources = remove_owned_files(classes, copies, is_resource_key)?;
+    removal.removed += resources.removed;
+    removal.kept.extend(resources.kept);
     BuildRecord::remove(classes)?;
-    Ok(removal)
+    Ok((removal, record.resources.values().any(|copy| copy.owned)))
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod clean;
 pub mod compile;
 pub mod daemon;
+pub mod doctor;
 pub mod grades;
 pub mod list;
 pub mod new;

@@ -153,7 +153,9 @@ fn is_relevant(path: &Path, outputs: &[PathBuf]) -> bool {
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let extension = name.rsplit('.').next().unwrap_or_default();
+    // IDE and build files (`.classpath`, `*.iml`, `pom.xml`, `build.gradle`) may change the layout.
     matches!(extension, "java" | "jar" | "in" | "out" | "args" | "code" | "json" | "yml" | "yaml")
+        || matches!(extension, "classpath" | "iml" | "xml" | "gradle" | "kts")
         || name == SETTINGS_FILE
 }
 

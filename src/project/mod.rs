@@ -1,6 +1,14 @@
-//! The project model: discovery, layout (where the root, `src/`,
-//! `classes/` and `lib/` are), settings, and what a target names.
+//! The project model: discovery, layout (the root, the source roots, the
+//! output folder and the jars), settings, and what a target names.
+//!
+//! Every value is taken from the first of: a flag, `jbuild.toml`, an IDE's
+//! project file (`ide`), Maven's folders and the files' package lines
+//! (`layout`), jbuild's default; [`Explanation`] says which, for `-v` and
+//! `jbuild doctor`.
 
+pub mod build_tool;
+pub mod ide;
+pub mod layout;
 pub mod settings;
 pub mod target;
 pub mod test_sources;
@@ -8,43 +16,114 @@ pub mod test_sources;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
+use serde::Serialize;
 
+use self::build_tool::BuildFile;
+use self::layout::{RootKind, RootsNamedBy, SourceRoot, maven_roots};
 use self::settings::{SETTINGS_FILE, Settings, SettingsFile, SettingsOverrides};
 use crate::error::usage;
-use crate::scanner::{SourceListing, SourceTree, list_sources};
+use crate::scanner::{SourceFile, SourceListing, SourceTree, list_sources};
 
 /// A discovered project with its settings resolved to absolute paths.
 #[derive(Debug, Clone)]
 pub struct Project {
     pub root: PathBuf,
+    /// Where javac runs and what source paths (targets, the build record's
+    /// keys) are relative to: the main source root when there is one, else
+    /// the project root.
     pub src: PathBuf,
+    /// Main, test and resource roots, with why each is one.
+    pub roots: Vec<SourceRoot>,
     pub classes: PathBuf,
     /// The jar folder, when it exists.
     pub lib: Option<PathBuf>,
+    /// Jars besides `lib/`, with the file that names each (an IDE's, or the build file).
+    pub extra_jars: Vec<(PathBuf, String)>,
     pub settings: Settings,
+    /// `pom.xml` or `build.gradle(.kts)`, when there is one jbuild could read.
+    pub build_file: Option<BuildFile>,
+    pub explanation: Explanation,
+}
+
+/// How each part of the layout was decided.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Explanation {
+    /// Why the root is the root: "it has a src/ folder", "--project".
+    pub found: String,
+    /// Where the output folder comes from.
+    pub output: String,
+    /// Who named the source roots, when someone did.
+    #[serde(skip)]
+    pub roots_named_by: Option<RootsNamedBy>,
+    /// The IDE file whose layout is used.
+    pub ide_file: Option<String>,
+    /// What jbuild noticed and did not use, one line each.
+    pub notes: Vec<String>,
+    /// `.java` files found outside every source root (not compiled).
+    pub strays: Vec<PathBuf>,
 }
 
 impl Project {
     /// Finds the project for `start` (the current folder, or `--project DIR`)
-    /// and loads its settings.
+    /// and loads its settings and layout.
     pub fn load(start: &Path, explicit: bool, flags: &SettingsOverrides) -> Result<Project> {
-        let root = if explicit {
+        let (root, found) = if explicit {
             if !start.is_dir() {
                 return Err(usage(format!("--project {}: no such folder", start.display())));
             }
-            start.to_path_buf()
+            (start.to_path_buf(), "named with --project".to_owned())
         } else {
-            discover(start)?
+            discover_why(start)?
         };
-        let root = std::path::absolute(&root).with_context(|| format!("resolving {}", root.display()))?;
+        let root = normalize(&std::path::absolute(&root).with_context(|| format!("resolving {}", root.display()))?);
         let file = SettingsFile::load(&root)?;
-        // The source folder is `src/`, or the project folder itself when
-        // there is no `src/` (Java files at the top, as Classroom's
-        // exercises have them).
-        let default_src = if root.join("src").is_dir() { "src" } else { "." };
-        let settings = Settings::merge(file, flags, &root.join(SETTINGS_FILE), Path::new(default_src))?;
-        let src = normalize(&root.join(&settings.src));
-        if !src.is_dir() {
+        let settings_path = root.join(SETTINGS_FILE);
+        let mut explanation = Explanation { found, ..Explanation::default() };
+        let ide_files = ide::read(&root);
+        explanation.notes.extend(ide_files.notes);
+        let ide = ide_files.used;
+        if let Some(ide) = &ide {
+            explanation.ide_file = Some(ide.file.clone());
+            explanation.notes.extend(ide.notes.iter().cloned());
+        }
+        let build_file = match build_tool::read(&root) {
+            Some(Ok(build)) => {
+                explanation.notes.extend(build.notes.iter().cloned());
+                Some(build)
+            }
+            Some(Err(note)) => {
+                explanation.notes.push(note);
+                None
+            }
+            None => None,
+        };
+
+        // The output folder first: finding the roots must not read it.
+        let named_classes = flags.classes.clone().map(|c| (c, "--classes".to_owned()));
+        let named_classes =
+            named_classes.or_else(|| file.classes.clone().map(|c| (c, format!("`classes` in {SETTINGS_FILE}"))));
+        let mut classes_from_ide = None;
+        let (mut classes_setting, output_why) = match named_classes {
+            Some(named) => named,
+            None => match ide.as_ref().and_then(|ide| Some((ide.output.clone()?, &ide.file))) {
+                Some((output, ide_file)) => {
+                    classes_from_ide = Some(ide_file.clone());
+                    (relative_or_absolute(&root, &output), format!("{ide_file}, shared with the IDE"))
+                }
+                None => (PathBuf::from("classes"), "jbuild's default".to_owned()),
+            },
+        };
+        let mut classes = normalize(&root.join(&classes_setting));
+        explanation.output = output_why;
+
+        let (roots, named_by, strays) = source_roots(&root, flags, &file, ide.as_ref(), &classes);
+        let mains: Vec<&Path> = roots.iter().filter(|r| r.kind == RootKind::Main).map(|r| r.path.as_path()).collect();
+        let base = if let [only] = mains.as_slice() { only.to_path_buf() } else { root.clone() };
+        let default_src = relative_or_absolute(&root, &base);
+        let mut settings = Settings::merge(file, flags, &settings_path, &default_src)?;
+        explanation.roots_named_by = Some(named_by);
+        explanation.strays = strays;
+        if !base.is_dir() {
             return Err(usage(format!(
                 "{} has no source folder {}/ (set `src` in {} or pass --src)",
                 root.display(),
@@ -52,6 +131,20 @@ impl Project {
                 SETTINGS_FILE
             )));
         }
+        if let Some(ide_file) = classes_from_ide {
+            // An output folder the IDE names but jbuild must not write to
+            // (the sources' own folder) is the IDE's business: use jbuild's.
+            if let Err(why) = check_output_folder(&root, &roots, &classes, &classes_setting) {
+                explanation.notes.push(format!("not sharing the output folder of {ide_file}: {why}"));
+                classes_setting = PathBuf::from("classes");
+                classes = root.join("classes");
+                explanation.output = "jbuild's default".to_owned();
+            }
+            settings.classes = classes_setting.clone();
+        }
+        check_output_folder(&root, &roots, &classes, &classes_setting)
+            .map_err(|why| usage(format!("setting `classes` ({}): {why}", classes_setting.display())))?;
+        check_roots_inside(&root, &roots, &settings)?;
         let lib = match &settings.lib {
             Some(lib) => {
                 let lib = root.join(lib);
@@ -62,24 +155,80 @@ impl Project {
             }
             None => Some(root.join("lib")).filter(|lib| lib.is_dir()),
         };
-        let classes = normalize(&root.join(&settings.classes));
-        check_output_folder(&root, &src, &classes, &settings)?;
-        Ok(Project { classes, root, src, lib, settings })
+        let mut extra_jars = Vec::new();
+        if settings.lib.is_none() {
+            // A `lib` setting names the jars; without one, the IDE's and the build file's count too.
+            let from_ide = ide.iter().flat_map(|ide| ide.jars.iter().map(|jar| (jar.clone(), ide.file.clone())));
+            let from_build = build_file.iter().flat_map(|b| b.jars.iter().map(|jar| (jar.clone(), b.file.clone())));
+            for (jar, origin) in from_ide.chain(from_build) {
+                if !extra_jars.iter().any(|(known, _)| known == &jar) {
+                    extra_jars.push((jar, origin));
+                }
+            }
+        }
+        Ok(Project { classes, root, src: base, roots, lib, extra_jars, settings, build_file, explanation })
     }
 
-    /// The `.java` files of the source tree, not counting any inside the
-    /// output folder (which sits in the source folder when `src = "."`).
+    /// The main source roots: `javac -sourcepath`.
+    pub fn source_roots(&self) -> Vec<&Path> {
+        self.roots_of(RootKind::Main)
+    }
+
+    /// Test source roots (`src/test/java`, an IDE's test folders): not part
+    /// of the main build.
+    pub fn test_roots(&self) -> Vec<&Path> {
+        self.roots_of(RootKind::Test)
+    }
+
+    /// Folders whose files are copied into the output folder as they are.
+    pub fn resource_roots(&self) -> Vec<&Path> {
+        self.roots_of(RootKind::Resources)
+    }
+
+    fn roots_of(&self, kind: RootKind) -> Vec<&Path> {
+        self.roots.iter().filter(|r| r.kind == kind).map(|r| r.path.as_path()).collect()
+    }
+
+    /// The `.java` files of the main source roots, relative to [`Project::src`]:
+    /// not counting any inside the output folder or inside a test or
+    /// resource root, nor, in a root that is the project folder, in hidden
+    /// folders.
     pub fn list_sources(&self) -> SourceListing {
-        let mut listing = list_sources(&self.src);
-        if let Ok(inside) = self.classes.strip_prefix(&self.src) {
-            listing.files.retain(|file| !file.starts_with(inside));
+        let mut listing = SourceListing::default();
+        for root in self.source_roots() {
+            let found = list_sources(root);
+            listing.warnings.extend(found.warnings);
+            for relative in found.files {
+                let path = root.join(&relative);
+                if !self.left_out(root, &relative) {
+                    listing.files.push(path.strip_prefix(&self.src).map_or(path.clone(), Path::to_path_buf));
+                }
+            }
         }
-        if self.src == self.root {
-            // The project folder as source folder: `.git/`, `.github/` and
-            // the like hold no sources.
-            listing.files.retain(|file| !file.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
-        }
+        listing.files.sort();
+        listing.files.dedup();
         listing
+    }
+
+    /// Whether a file (relative to [`Project::src`]) is one of the main
+    /// sources [`Project::list_sources`] lists, without walking the tree.
+    pub fn is_source(&self, relative: &Path) -> bool {
+        let path = self.src.join(relative);
+        self.root_of(relative)
+            .is_some_and(|root| path.strip_prefix(root).is_ok_and(|inside| !self.left_out(root, inside)))
+    }
+
+    /// Whether the file `root/relative` is left out of the main sources: in
+    /// the output folder, in a test or resource root, or hidden in a root
+    /// that is the project folder.
+    fn left_out(&self, root: &Path, relative: &Path) -> bool {
+        let path = root.join(relative);
+        let hidden = || relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        path.starts_with(&self.classes)
+            || self.roots.iter().any(|other| {
+                other.kind != RootKind::Main && path.starts_with(&other.path) && !root.starts_with(&other.path)
+            })
+            || (root == self.root && hidden())
     }
 
     /// The source tree, scanned (see [`Project::list_sources`]).
@@ -87,52 +236,191 @@ impl Project {
         SourceTree::from_listing(&self.src, self.list_sources())
     }
 
-    /// Jars in the lib folder, sorted so the classpath is deterministic.
+    /// The main root a source (relative to [`Project::src`]) lies in.
+    pub fn root_of(&self, relative: &Path) -> Option<&Path> {
+        let path = self.src.join(relative);
+        self.source_roots().into_iter().filter(|root| path.starts_with(root)).max_by_key(|r| r.components().count())
+    }
+
+    /// What is wrong with a file's package line for the source roots, if
+    /// anything, with the fix that keeps the other files as they are.
+    pub fn package_problem(&self, file: &SourceFile) -> Option<String> {
+        if file.declarations.is_module {
+            return None;
+        }
+        let mut roots = self.source_roots();
+        roots.extend(self.test_roots());
+        let named_by = self.explanation.roots_named_by.clone().unwrap_or(RootsNamedBy::Nobody);
+        let shown = |path: &Path| self.shown(path);
+        let path = self.src.join(&file.relative);
+        layout::package_problem(&path, file.declarations.package.as_deref(), &roots, &named_by, &shown)
+    }
+
+    /// The layout in a few lines (label, text), each value with where it
+    /// comes from: what `jbuild -v` prints.
+    pub fn layout_lines(&self) -> Vec<(&'static str, String)> {
+        let mut lines = vec![("Project", format!("{} ({})", self.root.display(), self.explanation.found))];
+        for root in &self.roots {
+            let label = match root.kind {
+                RootKind::Main => "Sources",
+                RootKind::Test => "Tests",
+                RootKind::Resources => "Resources",
+            };
+            lines.push((label, format!("{}/ ({})", self.shown(&root.path), root.why)));
+        }
+        lines.push(("Output", format!("{}/ ({})", self.shown(&self.classes), self.explanation.output)));
+        if let Some(lib) = &self.lib {
+            lines.push(("Jars", format!("{}/*.jar", self.shown(lib))));
+        }
+        for (jar, origin) in &self.extra_jars {
+            lines.push(("Jars", format!("{} ({origin})", self.shown(jar))));
+        }
+        if let Some(build) = &self.build_file {
+            let n = build.dependencies.len();
+            let count = if n == 1 { "1 dependency".to_owned() } else { format!("{n} dependencies") };
+            lines.push(("Build file", format!("{} ({count}; jbuild compiles without {})", build.file, build.tool)));
+        }
+        for note in &self.explanation.notes {
+            lines.push(("Note", note.clone()));
+        }
+        lines
+    }
+
+    /// A path inside the project as the user sees it from the project root.
+    pub fn shown(&self, path: &Path) -> String {
+        crate::term::relative(&self.root, path)
+    }
+
+    /// Refuses to build a project whose build file needs jars jbuild cannot
+    /// find (exit 2, naming them), before javac reports every missing package.
+    pub fn check_dependencies(&self) -> Result<()> {
+        let Some(build) = &self.build_file else { return Ok(()) };
+        let missing = build.missing(&self.jars()?);
+        if missing.is_empty() { Ok(()) } else { Err(usage(build.missing_message(&missing))) }
+    }
+
+    /// Jars in the lib folder, sorted so the classpath is deterministic,
+    /// then those an IDE file or the build file names.
     pub fn jars(&self) -> Result<Vec<PathBuf>> {
-        let Some(lib) = &self.lib else { return Ok(Vec::new()) };
         let mut jars = Vec::new();
-        for entry in std::fs::read_dir(lib).with_context(|| format!("reading {}", lib.display()))? {
-            let path = entry.with_context(|| format!("reading {}", lib.display()))?.path();
-            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jar")) {
-                jars.push(path);
+        if let Some(lib) = &self.lib {
+            for entry in std::fs::read_dir(lib).with_context(|| format!("reading {}", lib.display()))? {
+                let path = entry.with_context(|| format!("reading {}", lib.display()))?.path();
+                if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jar")) {
+                    jars.push(path);
+                }
+            }
+            jars.sort();
+        }
+        for (jar, _) in &self.extra_jars {
+            if !jars.contains(jar) {
+                jars.push(jar.clone());
             }
         }
-        jars.sort();
         Ok(jars)
+    }
+}
+
+/// The roots, who named them, and the files outside them: from `--src` or
+/// `src` (plus Maven's test and resource folders), else the IDE's source
+/// folders, else inferred from Maven's folders and the package lines.
+fn source_roots(
+    root: &Path,
+    flags: &SettingsOverrides,
+    file: &SettingsFile,
+    ide: Option<&ide::IdeLayout>,
+    classes: &Path,
+) -> (Vec<SourceRoot>, RootsNamedBy, Vec<PathBuf>) {
+    let named = match (&flags.src, &file.src) {
+        (Some(src), _) => Some((src, RootsNamedBy::Flag, "--src".to_owned())),
+        (None, Some(src)) => Some((src, RootsNamedBy::SettingsFile, format!("`src` in {SETTINGS_FILE}"))),
+        (None, None) => None,
+    };
+    let mut known: Vec<SourceRoot> = Vec::new();
+    if let Some(ide) = ide {
+        let why = format!("{} names it", ide.file);
+        known.extend(ide.tests.iter().map(|p| SourceRoot::new(p.clone(), RootKind::Test, why.clone())));
+        known.extend(ide.resources.iter().map(|p| SourceRoot::new(p.clone(), RootKind::Resources, why.clone())));
+    }
+    if known.is_empty() {
+        known = maven_roots(root);
+    }
+    if let Some((src, named_by, why)) = named {
+        let main = SourceRoot::new(normalize(&root.join(src)), RootKind::Main, why);
+        let mut roots: Vec<SourceRoot> = known.into_iter().filter(|r| r.kind != RootKind::Main).collect();
+        roots.insert(0, main);
+        return (roots, named_by, Vec::new());
+    }
+    if let Some(ide) = ide.filter(|ide| !ide.sources.is_empty()) {
+        let why = format!("{} names it", ide.file);
+        let mut roots: Vec<SourceRoot> =
+            ide.sources.iter().map(|p| SourceRoot::new(p.clone(), RootKind::Main, why.clone())).collect();
+        roots.extend(known.into_iter().filter(|r| r.kind != RootKind::Main));
+        return (roots, RootsNamedBy::Ide(ide.file.clone()), Vec::new());
+    }
+    let scan = if root.join("src").is_dir() { root.join("src") } else { root.to_path_buf() };
+    let inference = layout::infer(root, &scan, classes, known);
+    (inference.roots, RootsNamedBy::Nobody, inference.strays)
+}
+
+/// `path` relative to `root` when inside it (`.` for the root), else as is.
+fn relative_or_absolute(root: &Path, path: &Path) -> PathBuf {
+    match path.strip_prefix(root) {
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => path.to_path_buf(),
     }
 }
 
 /// Walks up from `start`: a folder with `jbuild.toml` is the root; a folder
 /// named `src` or `classes` whose parent has `src/` means the parent is the
-/// root; a folder containing `src/` is the root.
+/// root; a folder containing `src/`, GitHub Classroom tests, a build file
+/// (`pom.xml`, `build.gradle`, `settings.gradle`) or Eclipse's `.classpath`
+/// is the root.
 pub fn discover(start: &Path) -> Result<PathBuf> {
+    discover_why(start).map(|(root, _)| root)
+}
+
+/// [`discover`], with why the root is one.
+pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
     let start = std::path::absolute(start).with_context(|| format!("resolving {}", start.display()))?;
     for dir in start.ancestors() {
         if dir.join(SETTINGS_FILE).is_file() {
-            return Ok(dir.to_path_buf());
+            return Ok((dir.to_path_buf(), format!("it has {SETTINGS_FILE}")));
         }
-        let named_layout = matches!(dir.file_name().and_then(|n| n.to_str()), Some("src" | "classes"));
-        if named_layout
+        let named_layout = dir.file_name().and_then(|n| n.to_str()).filter(|n| matches!(*n, "src" | "classes"));
+        if let Some(name) = named_layout
             && let Some(parent) = dir.parent()
             && parent.join("src").is_dir()
         {
-            return Ok(parent.to_path_buf());
+            return Ok((parent.to_path_buf(), format!("it has a src/ folder (found from its {name}/)")));
         }
-        if dir.join("src").is_dir() || has_classroom_tests(dir) {
-            return Ok(dir.to_path_buf());
+        if dir.join("src").is_dir() {
+            return Ok((dir.to_path_buf(), "it has a src/ folder".to_owned()));
+        }
+        if has_classroom_tests(dir) {
+            return Ok((dir.to_path_buf(), "it has GitHub Classroom tests".to_owned()));
+        }
+        if let Some(marker) = PROJECT_MARKERS.iter().find(|m| dir.join(m).is_file()) {
+            return Ok((dir.to_path_buf(), format!("it has {marker}")));
         }
     }
     // Nothing marks a project above: Java files right here make one.
     if has_java_files(&start) {
-        return Ok(start);
+        return Ok((start, "it has .java files".to_owned()));
     }
     Err(usage(format!(
         "no Java project found at {} or above it: jbuild looks for a folder with {SETTINGS_FILE}, a src/ folder, \
-         GitHub Classroom tests (.github/classroom/autograding.json, .github/workflows/classroom.yml) \
+         GitHub Classroom tests (.github/classroom/autograding.json, .github/workflows/classroom.yml), \
+         a build file (pom.xml, build.gradle), Eclipse's .classpath \
          or .java files (run from the project, its src/ or classes/, or pass -C DIR)",
         start.display()
     )))
 }
+
+/// Files that make their folder a project root whatever its layout.
+const PROJECT_MARKERS: [&str; 6] =
+    ["pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", ".classpath"];
 
 /// Files that make a folder a GitHub Classroom assignment.
 pub const CLASSROOM_FILES: [&str; 2] = [".github/classroom/autograding.json", ".github/workflows/classroom.yml"];
@@ -153,32 +441,54 @@ pub fn has_java_files(dir: &Path) -> bool {
 }
 
 /// jbuild deletes stale class files under the output folder and writes
-/// there, so it must stay apart from the sources and inside the project.
-/// Paths are compared normalised (`x/../src` is `src`) and with symlinks
-/// resolved as far as they exist.
-fn check_output_folder(root: &Path, src: &Path, classes: &Path, settings: &Settings) -> Result<()> {
-    let bad = |why: String| usage(format!("setting `classes` ({}): {why}", settings.classes.display()));
-    let (real_root, real_src, real_classes) = (real_path(root), real_path(src), real_path(classes));
-    if !settings.classes.is_absolute() && !real_classes.starts_with(&real_root) {
-        return Err(bad(format!(
+/// there, so it must stay apart from every source root and inside the
+/// project. Paths are compared normalised (`x/../src` is `src`) and with
+/// symlinks resolved as far as they exist. `setting` is the output folder
+/// as given (an absolute one may lie outside the project).
+fn check_output_folder(
+    root: &Path,
+    roots: &[SourceRoot],
+    classes: &Path,
+    setting: &Path,
+) -> std::result::Result<(), String> {
+    let (real_root, real_classes) = (real_path(root), real_path(classes));
+    if !setting.is_absolute() && !real_classes.starts_with(&real_root) {
+        return Err(format!(
             "{} is outside the project {}; give an absolute path to write class files elsewhere",
             classes.display(),
             root.display()
-        )));
+        ));
     }
-    if real_classes == real_src {
-        return Err(bad(format!("the output folder is the source folder {}", src.display())));
+    for source in roots {
+        let real_source = real_path(&source.path);
+        let folder = match source.kind {
+            RootKind::Main if roots.iter().filter(|r| r.kind == RootKind::Main).count() == 1 => "the source folder",
+            RootKind::Main => "the source root",
+            RootKind::Test => "the test source folder",
+            RootKind::Resources => "the resource folder",
+        };
+        if real_classes == real_source {
+            return Err(format!("the output folder is {folder} {}", source.path.display()));
+        }
+        if real_source.starts_with(&real_classes) {
+            return Err(format!("the output folder contains {folder} {}", source.path.display()));
+        }
     }
-    if real_src.starts_with(&real_classes) {
-        return Err(bad(format!("the output folder contains the source folder {}", src.display())));
-    }
-    if !settings.src.is_absolute() && !real_src.starts_with(&real_root) {
-        return Err(usage(format!(
-            "setting `src` ({}): {} is outside the project {}",
-            settings.src.display(),
-            src.display(),
-            root.display()
-        )));
+    Ok(())
+}
+
+/// Source roots named by relative paths stay inside the project.
+fn check_roots_inside(root: &Path, roots: &[SourceRoot], settings: &Settings) -> Result<()> {
+    let real_root = real_path(root);
+    for source in roots.iter().filter(|r| r.kind == RootKind::Main) {
+        if !settings.src.is_absolute() && !real_path(&source.path).starts_with(&real_root) {
+            return Err(usage(format!(
+                "setting `src` ({}): {} is outside the project {}",
+                settings.src.display(),
+                source.path.display(),
+                root.display()
+            )));
+        }
     }
     Ok(())
 }
@@ -218,12 +528,14 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Whether `dir` is a project root: it has `jbuild.toml`, a `src/` folder,
-/// GitHub Classroom tests, or `.java` files of its own beside a `tests/`
-/// or `test/` folder (a package folder alone is not a project).
+/// GitHub Classroom tests, a build file or `.classpath`, or `.java` files of
+/// its own beside a `tests/` or `test/` folder (a package folder alone is
+/// not a project).
 pub fn is_project_dir(dir: &Path) -> bool {
     dir.join(SETTINGS_FILE).is_file()
         || dir.join("src").is_dir()
         || has_classroom_tests(dir)
+        || PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file())
         || ((dir.join("tests").is_dir() || dir.join("test").is_dir()) && has_java_files(dir))
 }
 

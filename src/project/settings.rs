@@ -17,6 +17,8 @@ pub struct SettingsFile {
     pub classes: Option<PathBuf>,
     pub lib: Option<PathBuf>,
     pub release: Option<u32>,
+    /// The JDK to use: `25` (that feature release) or `"21+"` (21 or newer).
+    pub jdk: Option<JdkSetting>,
     pub encoding: Option<String>,
     pub javac_args: Option<Vec<String>>,
     pub java_args: Option<Vec<String>>,
@@ -38,6 +40,52 @@ pub struct SettingsFile {
     pub hidden: Option<Vec<String>>,
     /// `[[group]]` tables: cases scored together.
     pub group: Option<Vec<GroupTable>>,
+}
+
+/// `jdk = 25` or `jdk = "21+"` as written.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum JdkSetting {
+    Number(i64),
+    Text(String),
+}
+
+/// Which JDKs a project accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JdkVersion {
+    /// This feature release (`jdk = 25`).
+    Exactly(u32),
+    /// This feature release or a newer one (`jdk = "21+"`, or `release = 21`).
+    AtLeast(u32),
+}
+
+impl JdkVersion {
+    /// Reads `25`, `"25"` or `"21+"`.
+    pub fn parse(text: &str) -> Option<JdkVersion> {
+        let text = text.trim();
+        let (number, at_least) = match text.strip_suffix('+') {
+            Some(number) => (number.trim(), true),
+            None => (text, false),
+        };
+        let feature: u32 = number.parse().ok().filter(|n| (6..=99).contains(n))?;
+        Some(if at_least { JdkVersion::AtLeast(feature) } else { JdkVersion::Exactly(feature) })
+    }
+
+    pub fn accepts(self, feature: u32) -> bool {
+        match self {
+            JdkVersion::Exactly(wanted) => feature == wanted,
+            JdkVersion::AtLeast(wanted) => feature >= wanted,
+        }
+    }
+}
+
+impl std::fmt::Display for JdkVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JdkVersion::Exactly(feature) => write!(f, "{feature}"),
+            JdkVersion::AtLeast(feature) => write!(f, "{feature}+"),
+        }
+    }
 }
 
 /// One `[[check]]` table of `jbuild.toml`.
@@ -124,6 +172,8 @@ pub struct SettingsOverrides {
     pub classes: Option<PathBuf>,
     pub lib: Option<PathBuf>,
     pub release: Option<u32>,
+    /// `--jdk 25`, `--jdk 21+`.
+    pub jdk: Option<String>,
     pub encoding: Option<String>,
     /// Empty means "not given".
     pub javac_args: Vec<String>,
@@ -140,6 +190,8 @@ pub struct Settings {
     /// `None` means "lib/ if it exists".
     pub lib: Option<PathBuf>,
     pub release: Option<u32>,
+    /// The JDKs the project accepts (`None`: the default JDK).
+    pub jdk: Option<JdkVersion>,
     pub encoding: String,
     pub javac_args: Vec<String>,
     pub java_args: Vec<String>,
@@ -172,6 +224,14 @@ impl SettingsFile {
     }
 }
 
+/// A `jdk` value that is no JDK version, named with where it came from.
+fn bad_jdk(origin: &str, value: &str) -> anyhow::Error {
+    usage(format!(
+        "setting `jdk` ({origin}): {value:?} is not a JDK version; write a feature release such as 25, \
+         or \"21+\" for 21 or newer"
+    ))
+}
+
 impl Settings {
     /// Merges `file` with `flags` and checks every value, naming the key at fault.
     /// `default_src` is the source folder when neither names one.
@@ -184,11 +244,25 @@ impl Settings {
         let pick_vec = |flag: &Vec<String>, file: Option<Vec<String>>| {
             if flag.is_empty() { file.unwrap_or_default() } else { flag.clone() }
         };
+        let jdk = match (&flags.jdk, file.jdk) {
+            (Some(flag), _) => Some(JdkVersion::parse(flag).ok_or_else(|| bad_jdk("flag --jdk", flag))?),
+            (None, Some(JdkSetting::Number(n))) => Some(
+                u32::try_from(n)
+                    .ok()
+                    .and_then(|n| JdkVersion::parse(&n.to_string()))
+                    .ok_or_else(|| bad_jdk(&file_path.display().to_string(), &n.to_string()))?,
+            ),
+            (None, Some(JdkSetting::Text(text))) => {
+                Some(JdkVersion::parse(&text).ok_or_else(|| bad_jdk(&file_path.display().to_string(), &text))?)
+            }
+            (None, None) => None,
+        };
         let settings = Settings {
             src: flags.src.clone().or(file.src).unwrap_or_else(|| default_src.to_path_buf()),
             classes: flags.classes.clone().or(file.classes).unwrap_or_else(|| PathBuf::from("classes")),
             lib: flags.lib.clone().or(file.lib),
             release: flags.release.or(file.release),
+            jdk,
             encoding: flags.encoding.clone().or(file.encoding).unwrap_or_else(|| "UTF-8".to_owned()),
             javac_args: pick_vec(&flags.javac_args, file.javac_args),
             java_args: pick_vec(&flags.java_args, file.java_args),
@@ -217,6 +291,11 @@ impl Settings {
             && !(6..=99).contains(&release)
         {
             return Err(bad("release", format!("{release} is not a Java release number (e.g. 17)")));
+        }
+        if let (Some(jdk @ JdkVersion::Exactly(feature)), Some(release)) = (self.jdk, self.release)
+            && feature < release
+        {
+            return Err(bad("jdk", format!("JDK {jdk} cannot compile for `release = {release}`")));
         }
         if self.encoding.trim().is_empty() || self.encoding.contains(char::is_whitespace) {
             return Err(bad("encoding", format!("{:?} is not a charset name (e.g. UTF-8)", self.encoding)));

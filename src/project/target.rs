@@ -1,5 +1,5 @@
 //! Resolving what the user named (`sample01/Main.java`, `src/sample01/Main.java`,
-//! `sample01.Main`) to a source file under `src/`, and finding the class to run.
+//! `sample01.Main`) to a source file in a source root, and finding the class to run.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use super::{Project, normalize};
 use crate::error::usage;
-use crate::scanner::{ClassInfo, SourceFile, SourceTree, class_to_path, is_class_name};
+use crate::scanner::{ClassInfo, Header, SourceFile, SourceTree, class_to_path, is_class_name, read_header};
 
 /// Resolves a target to a path relative to the source root; `cwd` is where
 /// the user stands.
@@ -28,16 +28,45 @@ pub fn resolve_source(project: &Project, cwd: &Path, arg: &OsStr) -> Result<Path
 /// Finds the file declaring class `name`: by the usual path first, then by
 /// scanning the tree (secondary top-level classes, compact source files).
 pub fn resolve_class(project: &Project, name: &str) -> Result<PathBuf> {
-    let src = &project.src;
     let guess = class_to_path(name);
-    if src.join(&guess).is_file() {
-        return Ok(guess);
+    for root in project.source_roots() {
+        let path = root.join(&guess);
+        if path.is_file()
+            && let Ok(relative) = path.strip_prefix(&project.src)
+            && project.is_source(relative)
+        {
+            return Ok(relative.to_path_buf());
+        }
     }
     let tree = project.scan();
     if let Some(class) = tree.find_class(name) {
         return Ok(class.file);
     }
+    if let Some(message) = named_by_its_folder(project, name) {
+        return Err(anyhow::anyhow!(message));
+    }
     Err(usage(class_not_found(&tree, name)))
+}
+
+/// When `app.Wrong` names a file `app/Wrong.java` above a source root
+/// (`src/app/Wrong.java` without a package line makes `src/app` its root),
+/// says that its package line makes it another class, and both fixes.
+fn named_by_its_folder(project: &Project, name: &str) -> Option<String> {
+    let guess = class_to_path(name);
+    let roots = project.source_roots();
+    let above = roots.iter().flat_map(|root| root.ancestors().skip(1)).take_while(|dir| dir.starts_with(&project.root));
+    let file = above.map(|dir| dir.join(&guess)).find(|path| path.is_file())?;
+    let Ok(Header::Package(declared)) = read_header(&file) else { return None };
+    let stem = file.file_stem()?.to_string_lossy().into_owned();
+    let actual = declared.as_ref().map_or(stem.clone(), |p| format!("{p}.{stem}"));
+    let wanted_package = name.rsplit_once('.').map(|(package, _)| package)?;
+    let declared_text =
+        declared.as_ref().map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
+    Some(format!(
+        "{}: declares {declared_text}, so its class is `{actual}`, not `{name}`; add `package {wanted_package};` \
+         at its top, or run it as `{actual}`",
+        project.shown(&file)
+    ))
 }
 
 /// "no class X in src/", with close names when there are some.
@@ -56,13 +85,25 @@ pub fn class_not_found(tree: &SourceTree, name: &str) -> String {
 fn resolve_path(project: &Project, cwd: &Path, path: &Path) -> Result<PathBuf> {
     let src = &project.src;
     let from_cwd = normalize(&cwd.join(path));
-    let from_src = normalize(&src.join(path));
-    let found = [&from_cwd, &from_src].into_iter().find(|p| p.exists()).cloned();
-    let Some(found) = found else {
-        let message = if from_cwd == from_src {
+    let mut tried = vec![from_cwd.clone()];
+    for root in std::iter::once(src.as_path()).chain(project.source_roots()) {
+        let candidate = normalize(&root.join(path));
+        if !tried.contains(&candidate) {
+            tried.push(candidate);
+        }
+    }
+    let Some(found) = tried.iter().find(|p| p.exists()).cloned() else {
+        let message = if tried.len() == 1 {
             format!("no such file: {}", from_cwd.display())
         } else {
-            format!("no such file: {} (looked in {} and {})", path.display(), cwd.display(), src.display())
+            let mut folders: Vec<String> = vec![cwd.display().to_string()];
+            for root in std::iter::once(src.as_path()).chain(project.source_roots()) {
+                let shown = root.display().to_string();
+                if !folders.contains(&shown) {
+                    folders.push(shown);
+                }
+            }
+            format!("no such file: {} (looked in {})", path.display(), join_and(&folders))
         };
         return Err(usage(message));
     };
@@ -72,13 +113,35 @@ fn resolve_path(project: &Project, cwd: &Path, path: &Path) -> Result<PathBuf> {
     if found.extension().is_none_or(|e| e != "java") {
         return Err(usage(format!("{} is not a Java source file (expected a .java file)", path.display())));
     }
+    let in_root = project.source_roots().iter().any(|root| found.starts_with(root));
     match found.strip_prefix(src) {
-        Ok(relative) => Ok(relative.to_path_buf()),
-        Err(_) => Err(usage(format!(
-            "{} is outside the source folder {}; jbuild compiles only sources under it",
+        Ok(relative) if in_root && project.is_source(relative) => Ok(relative.to_path_buf()),
+        _ if project.test_roots().iter().any(|root| found.starts_with(root)) => Err(usage(format!(
+            "{} is a test source ({}/); jbuild compiles and runs the main sources, in {}",
             found.display(),
-            src.display()
+            project.shown(project.test_roots().into_iter().find(|r| found.starts_with(r)).expect("found above")),
+            roots_shown(project)
         ))),
+        _ => Err(usage(format!(
+            "{} is outside the source {} {}; jbuild compiles only sources in {}",
+            found.display(),
+            if project.source_roots().len() == 1 { "folder" } else { "roots" },
+            roots_shown(project),
+            if project.source_roots().len() == 1 { "it" } else { "them" },
+        ))),
+    }
+}
+
+/// `src/main/java` or `src/core, src/app`, as the user sees them.
+fn roots_shown(project: &Project) -> String {
+    project.source_roots().iter().map(|r| project.src.join(r).display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -102,7 +165,7 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
         .with_context(|| format!("reading {}", project.src.join(&file).display()))?;
     // A file whose package line disagrees with its folder: say that first,
     // not "no class app.Wrong, did you mean ap.Wrong".
-    if let Some(message) = package_mismatch(&source, &project.src) {
+    if let Some(message) = project.package_problem(&source) {
         return Err(anyhow::anyhow!(message));
     }
     let class = match &wanted {
@@ -137,24 +200,12 @@ fn only_main_class(project: &Project) -> Result<ClassInfo> {
     let mut mains = tree.main_classes();
     match mains.len() {
         1 => Ok(mains.remove(0)),
-        0 => Err(usage(format!("no class with a main method under {}", project.src.display()))),
+        0 => Err(usage(format!("no class with a main method under {}", roots_shown(project)))),
         _ => Err(usage(format!(
             "several classes have a main method; name one (or set `main` in jbuild.toml):\n{}",
             mains.iter().map(|c| format!("    {}", c.name)).collect::<Vec<_>>().join("\n")
         ))),
     }
-}
-
-/// "declares `package ap;`, but its folder means `package app;`", when a
-/// file's package does not match its folder under `root`.
-pub fn package_mismatch(file: &SourceFile, root: &Path) -> Option<String> {
-    let (declared, expected) = file.package_mismatch()?;
-    let declared = declared.map_or("no package (the unnamed package)".to_owned(), |p| format!("`package {p};`"));
-    let expected = expected.map_or("no package declaration".to_owned(), |p| format!("`package {p};`"));
-    Some(format!(
-        "{}: declares {declared}, but its folder means {expected}; move the file or fix its package line",
-        root.join(&file.relative).display()
-    ))
 }
 
 #[cfg(test)]

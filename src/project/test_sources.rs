@@ -32,11 +32,18 @@ pub fn test_roots(project: &Project) -> Result<Vec<PathBuf>> {
         check_apart(project, &dir).map_err(bad)?;
         return Ok(vec![dir]);
     }
-    Ok(DEFAULT_TEST_ROOTS
+    // test/ beside src/, and the layout's own test roots (src/test/java).
+    let mut roots: Vec<PathBuf> = DEFAULT_TEST_ROOTS
         .iter()
         .map(|name| root.join(name))
         .filter(|dir| dir.is_dir() && check_apart(project, dir).is_ok())
-        .collect())
+        .collect();
+    for dir in project.test_roots() {
+        if !roots.iter().any(|r| r == dir) && check_apart(project, dir).is_ok() {
+            roots.push(dir.to_path_buf());
+        }
+    }
+    Ok(roots)
 }
 
 /// A test root must not be, or contain, the source or output folder, and

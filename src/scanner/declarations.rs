@@ -67,6 +67,42 @@ pub fn parse(text: &str) -> Declarations {
     Parser { tokens: &tokens, pos: 0 }.file()
 }
 
+/// What a file's first declarations say about where it belongs: read from
+/// the head of a file, without parsing its types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Header {
+    /// `package a.b;`, or `None` for the unnamed package.
+    Package(Option<String>),
+    /// A module declaration (`module-info.java`): it sits at its source root.
+    Module,
+}
+
+/// The header of `text`, or `None` when `text` ends before it is known (the
+/// head of a longer file, cut inside a comment or an annotation).
+pub fn header(text: &str) -> Option<Header> {
+    let tokens = tokenize(&translate_unicode_escapes(text));
+    let mut parser = Parser { tokens: &tokens, pos: 0 };
+    parser.skip_annotations();
+    if parser.at_end() {
+        return None;
+    }
+    if parser.is_ident(0, "package") {
+        parser.pos += 1;
+        let name = parser.qualified_name();
+        // Without the `;` the name may go on past the end of `text`.
+        return parser.is_punct(0, ';').then_some(Header::Package(Some(name)));
+    }
+    // No package: a module declaration may still follow the imports.
+    while parser.is_ident(0, "import") {
+        parser.skip_statement();
+    }
+    parser.skip_annotations();
+    if parser.at_end() {
+        return None;
+    }
+    Some(if parser.starts_module_declaration() { Header::Module } else { Header::Package(None) })
+}
+
 /// Which launcher picks a type's `main`, following the launch protocol of
 /// JEP 512 (JDK 25; `jdk.internal.misc.MethodFinder` and `LauncherHelper`):
 ///

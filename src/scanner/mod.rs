@@ -2,6 +2,7 @@
 //! package, top-level types and main methods with a real Java lexer.
 
 mod declarations;
+mod header;
 mod lexer;
 pub mod test_classes;
 
@@ -10,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
 
 pub use declarations::{Declarations, MainKind, TypeDecl, parse};
+pub use header::{Header, read_header};
 
 /// One `.java` file under the source root.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::jdk::Jdk;
+use super::jdk::{Jdk, SearchPlaces};
 use super::process::ToolCommand;
 use crate::error::usage;
 use crate::scanner::ClassInfo;
@@ -48,20 +48,43 @@ pub fn jvm_options(jvm_flags: &[String]) -> Vec<String> {
     options
 }
 
+/// What to do when the selected JDK is older than `needed`: the first newer
+/// JDK jbuild finds and how to select it, else to install one; or `instead`.
+pub fn newer_jdk_advice(needed: u32, instead: &str) -> String {
+    let found = SearchPlaces::from_env().installed().into_iter().find(|found| found.feature() >= needed);
+    match found {
+        Some(found) => format!(
+            "jbuild found JDK {} at {} ({}): select it with `jdk = {}` in jbuild.toml (or --jdk {}, or \
+             JAVA_HOME={}), or {instead}",
+            found.version,
+            found.home.display(),
+            found.origin,
+            found.feature(),
+            found.feature(),
+            found.home.display()
+        ),
+        None => format!(
+            "no JDK {needed} or newer is installed (jbuild looked in JAVA_HOME, JAVA_HOME_<N>_X64, /usr/lib/jvm, \
+             ~/.sdkman and ~/.jdks): install one, or {instead}"
+        ),
+    }
+}
+
 /// Refuses a class whose main method the JDK's launcher cannot start
-/// (an instance main before JDK 25), saying what to do.
+/// (an instance main before JDK 25), saying what to do: which newer JDK
+/// jbuild found, and how to select it.
 pub fn ensure_launchable(jdk: &Jdk, class: &ClassInfo) -> Result<()> {
     let Some(kind) = class.main else { return Ok(()) };
-    if jdk.feature() < kind.minimum_jdk() {
-        return Err(usage(format!(
-            "`{}` declares an instance main method (`void main()`), which needs JDK {} or newer; \
-             the selected JDK is {} ({}). Set JAVA_HOME to a newer JDK or write \
-             `public static void main(String[] args)`",
-            class.name,
-            kind.minimum_jdk(),
-            jdk.version,
-            jdk.java.display()
-        )));
+    let needed = kind.minimum_jdk();
+    if jdk.feature() >= needed {
+        return Ok(());
     }
-    Ok(())
+    let advice = newer_jdk_advice(needed, "write `public static void main(String[] args)`");
+    Err(usage(format!(
+        "`{}` declares an instance main method (`void main()`), which needs JDK {needed} or newer; \
+         the selected JDK is {} ({}). {advice}",
+        class.name,
+        jdk.version,
+        jdk.java.display()
+    )))
 }

@@ -11,13 +11,25 @@ fn help_ends_with_examples_and_shows_only_flags_that_matter() {
     assert_outcome_snapshot!("help", help(&["--help"]));
     assert_outcome_snapshot!("check_help", help(&["check", "--help"]));
     assert_outcome_snapshot!("run_help", help(&["run", "--help"]));
-    for command in
-        ["compile", "run", "list", "clean", "check", "new", "grades", "watch", "daemon", "completions", "man"]
-    {
+    for command in [
+        "compile",
+        "run",
+        "list",
+        "clean",
+        "check",
+        "test",
+        "new",
+        "grades",
+        "watch",
+        "doctor",
+        "daemon",
+        "completions",
+        "man",
+    ] {
         let out = help(&[command, "--help"]);
         out.success().stdout_has("Example").stdout_has("Global options:");
         let settings = out.stdout.contains("Project settings");
-        let builds = matches!(command, "compile" | "run" | "list" | "check" | "test" | "watch");
+        let builds = matches!(command, "compile" | "run" | "list" | "check" | "test" | "watch" | "doctor");
         assert_eq!(settings, builds, "`{command} --help` and project settings:\n{}", out.stdout);
     }
 }

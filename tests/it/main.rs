@@ -10,6 +10,7 @@ mod errors;
 mod first_contact;
 mod freshness;
 mod junit;
+mod layouts;
 mod readme;
 mod record_safety;
 mod reuse_jvm;

@@ -1,0 +1,61 @@
+//! Reading only the head of a source file: its package (or module)
+//! declaration, which decides the file's source root, without parsing the rest.
+
+use std::io::Read;
+use std::path::Path;
+
+pub use super::declarations::Header;
+use super::declarations::header;
+
+/// The first read; nearly every file declares its package well within it.
+const FIRST_READ: u64 = 8 * 1024;
+/// Files are read whole up to this size when the first read does not tell
+/// (a very long licence comment); beyond it the package is taken as unnamed.
+const MAX_READ: u64 = 4 * 1024 * 1024;
+
+/// The package (or module) declaration of the file at `path`, read from its
+/// head: at most [`FIRST_READ`] bytes for most files.
+pub fn read_header(path: &Path) -> std::io::Result<Header> {
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    (&mut file).take(FIRST_READ).read_to_end(&mut bytes)?;
+    if (bytes.len() as u64) < FIRST_READ {
+        return Ok(header(&String::from_utf8_lossy(&bytes)).unwrap_or(Header::Package(None)));
+    }
+    if let Some(found) = header(&String::from_utf8_lossy(&bytes)) {
+        return Ok(found);
+    }
+    file.take(MAX_READ - FIRST_READ).read_to_end(&mut bytes)?;
+    Ok(header(&String::from_utf8_lossy(&bytes)).unwrap_or(Header::Package(None)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_of_a_head() {
+        let package = |name: &str| Some(Header::Package(Some(name.to_owned())));
+        assert_eq!(header("package a.b;\nclass X {}"), package("a.b"));
+        assert_eq!(header("/* licence */ @Deprecated package a; "), package("a"));
+        assert_eq!(header("\u{feff}// c\npack\\u0061ge x.y;"), package("x.y"));
+        assert_eq!(header("import java.util.*; class X {}"), Some(Header::Package(None)));
+        assert_eq!(header("void main() {}"), Some(Header::Package(None)));
+        assert_eq!(header("import a.B; open module m { }"), Some(Header::Module));
+        // Cut before the answer is known: ask for more.
+        assert_eq!(header("/* a long licence"), None);
+        assert_eq!(header("package com.exam"), None);
+        assert_eq!(header("@Generated(value = \"x\""), None);
+        assert_eq!(header(""), None);
+    }
+
+    #[test]
+    fn long_heads_are_read_further() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("/*{}*/\npackage far.away;\nclass X {{}}\n", "x".repeat(20_000));
+        std::fs::write(dir.path().join("X.java"), long).unwrap();
+        assert_eq!(read_header(&dir.path().join("X.java")).unwrap(), Header::Package(Some("far.away".into())));
+        std::fs::write(dir.path().join("E.java"), "").unwrap();
+        assert_eq!(read_header(&dir.path().join("E.java")).unwrap(), Header::Package(None));
+    }
+}
