@@ -29,6 +29,13 @@ use crate::term::count;
 use crate::toolchain::javac::Javac;
 use crate::toolchain::process::ToolCommand;
 
+/// Options for a cold javac's own JVM (measured in the README): javac runs
+/// for seconds at most, and C2 compiling javac's hot code costs more than it
+/// saves then; C1 with one compiler thread and the serial collector make a
+/// small compile about 25% and a 500-class compile about 40% faster, with
+/// less than half the CPU time. They do not change what javac produces.
+pub const JAVAC_JVM_OPTIONS: [&str; 3] = ["-J-XX:TieredStopAtLevel=1", "-J-XX:CICompilerCount=1", "-J-XX:+UseSerialGC"];
+
 /// What to compile.
 #[derive(Debug, Clone)]
 pub enum Request {
@@ -205,6 +212,7 @@ fn javac_command(
     let cwd = shared_cwd.unwrap_or(&ctx.cwd);
     let mut javac = ToolCommand::jdk_tool(&ctx.jdk()?.javac);
     javac.current_dir(cwd);
+    javac.launcher_args(JAVAC_JVM_OPTIONS);
     javac.arg("-d").arg(out);
     // The staging folder doubles as an empty classpath: javac then finds no
     // stray class files (not even in src/) and compiles everything it uses

@@ -48,7 +48,7 @@ pub fn command(workspace: &Workspace, then: &WatchAction) -> Result<ExitStatus> 
     let mut watcher = notify::recommended_watcher(sender).context("starting the file watcher")?;
     watcher.watch(&watched, RecursiveMode::Recursive).with_context(|| format!("watching {}", watched.display()))?;
 
-    let mut javac = Javac::warm(None);
+    let mut javac = Javac::session();
     let mut program: Option<Spawned> = None;
     loop {
         let outputs = cycle(workspace, then, &mut javac, &mut program);

@@ -103,6 +103,7 @@ pub fn compile_embedded(jdk: &Jdk, cache: &Path, program: &Embedded) -> Result<P
     std::fs::write(&source, program.source)?;
     let out = staging.path().join("classes");
     let mut javac = ToolCommand::jdk_tool(&jdk.javac);
+    javac.launcher_args(crate::build::JAVAC_JVM_OPTIONS);
     javac.arg("-d").arg(&out).arg("-encoding").arg("UTF-8");
     if !program.classpath.is_empty() {
         javac.arg("-classpath").arg(std::env::join_paths(program.classpath).context("joining the classpath")?);

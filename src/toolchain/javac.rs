@@ -10,7 +10,7 @@ use super::daemon::DaemonClient;
 use super::frame::Compiled;
 use super::jdk::Jdk;
 use super::process::ToolCommand;
-use super::worker::Worker;
+use super::worker::{Lifetime, Worker};
 use crate::term::Status;
 
 /// How javac runs for the builds of one jbuild invocation.
@@ -22,7 +22,7 @@ pub struct Javac {
 
 enum Mode {
     Cold,
-    Warm { worker: Option<Worker>, shared_cwd: Option<PathBuf>, broken: bool },
+    Warm { worker: Option<Worker>, shared_cwd: Option<PathBuf>, lifetime: Lifetime, broken: bool },
     Daemon { client: Option<DaemonClient>, broken: bool },
 }
 
@@ -45,7 +45,19 @@ impl Javac {
     /// runs from that folder with absolute paths, so one worker serves many
     /// projects; without it, the worker follows the project's `src/`.
     pub fn warm(shared_cwd: Option<PathBuf>) -> Javac {
-        Javac { mode: Mode::Warm { worker: None, shared_cwd, broken: false }, capture: false }
+        Javac {
+            mode: Mode::Warm { worker: None, shared_cwd, lifetime: Lifetime::Batch, broken: false },
+            capture: false,
+        }
+    }
+
+    /// A warm worker kept for a whole session (`jbuild watch`), following
+    /// the project's folder.
+    pub fn session() -> Javac {
+        Javac {
+            mode: Mode::Warm { worker: None, shared_cwd: None, lifetime: Lifetime::Session, broken: false },
+            capture: false,
+        }
     }
 
     /// Compiles through the background daemon's warm workers.
@@ -76,8 +88,8 @@ impl Javac {
         let cwd = command.cwd().unwrap_or(Path::new("."));
         let warm = match &mut self.mode {
             Mode::Cold => None,
-            Mode::Warm { worker, broken, .. } => {
-                (!*broken).then(|| compile_in_worker(worker, broken, jdk, status, cwd, command))
+            Mode::Warm { worker, broken, lifetime, .. } => {
+                (!*broken).then(|| compile_in_worker(worker, broken, *lifetime, jdk, status, cwd, command))
             }
             Mode::Daemon { client, broken } => {
                 (!*broken).then(|| compile_in_daemon(client, broken, jdk, status, cwd, command))
@@ -127,6 +139,7 @@ impl Javac {
 fn compile_in_worker(
     worker: &mut Option<Worker>,
     broken: &mut bool,
+    lifetime: Lifetime,
     jdk: &Jdk,
     status: &Status,
     cwd: &Path,
@@ -139,7 +152,7 @@ fn compile_in_worker(
         *worker = None;
     }
     if worker.is_none() {
-        *worker = Some(Worker::start(jdk, cwd).inspect_err(|_| *broken = true)?);
+        *worker = Some(Worker::start(jdk, cwd, lifetime).inspect_err(|_| *broken = true)?);
     }
     let running = worker.as_mut().expect("just started");
     running.compile(command.arguments()).inspect_err(|_| *worker = None)

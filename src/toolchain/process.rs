@@ -110,6 +110,10 @@ pub fn is_root() -> bool {
 #[derive(Debug)]
 pub struct ToolCommand {
     program: PathBuf,
+    /// Options for the tool's own JVM (javac's `-J...`): always on the
+    /// command line (an `@argfile` may not hold them), and not part of
+    /// [`ToolCommand::arguments`] (a warm worker runs javac in its own JVM).
+    launcher_args: Vec<OsString>,
     args: Vec<OsString>,
     /// Whether the program reads `@argfile`s (javac and java do).
     argfile_capable: bool,
@@ -132,6 +136,7 @@ impl ToolCommand {
     pub fn new(program: impl Into<PathBuf>) -> ToolCommand {
         ToolCommand {
             program: program.into(),
+            launcher_args: Vec::new(),
             args: Vec::new(),
             argfile_capable: false,
             program_args_from: None,
@@ -240,6 +245,12 @@ impl ToolCommand {
         &self.args
     }
 
+    /// Options for the tool's own JVM (`-J-XX:...` for javac).
+    pub fn launcher_args<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(&mut self, args: I) -> &mut ToolCommand {
+        self.launcher_args.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
     pub fn cwd(&self) -> Option<&Path> {
         self.cwd.as_deref()
     }
@@ -247,7 +258,7 @@ impl ToolCommand {
     /// The command line as a shell would need it typed, for humans.
     pub fn display(&self) -> String {
         let mut line = shell_quote(self.program.as_os_str());
-        for arg in &self.args {
+        for arg in self.launcher_args.iter().chain(&self.args) {
             line.push(' ');
             line.push_str(&shell_quote(arg));
         }
@@ -278,6 +289,7 @@ impl ToolCommand {
         if let Some(cwd) = &self.cwd {
             command.current_dir(cwd);
         }
+        command.args(&self.launcher_args);
         let argfile = self.argfile()?;
         match &argfile {
             Some(file) => {

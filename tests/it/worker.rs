@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::support::TestProject;
 use jbuild::toolchain::jdk::Jdk;
 use jbuild::toolchain::process::ToolCommand;
-use jbuild::toolchain::worker::Worker;
+use jbuild::toolchain::worker::{Lifetime, Worker};
 
 /// Class files under `dir`, as (relative path, bytes), sorted.
 fn class_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -39,7 +39,7 @@ fn cold_and_warm(p: &TestProject, extra: &[&str]) -> [CompileResult; 2] {
     // A worker that has already compiled a few times, as it would be in use.
     let classes =
         jbuild::toolchain::worker::ensure_compiled(&jdk, &std::env::temp_dir().join("jbuild-test-cache")).unwrap();
-    let mut worker = Worker::launch(&jdk, &src, &classes).unwrap();
+    let mut worker = Worker::launch(&jdk, &src, &classes, Lifetime::Session).unwrap();
     for _ in 0..3 {
         worker.compile(command.arguments()).unwrap();
         let _ = std::fs::remove_dir_all(&out);
@@ -201,9 +201,9 @@ fn hung_worker_is_killed_and_replaced_by_plain_javac() {
     let out = crate::support::Jbuild::new(dir.path())
         .args(&["compile", "ex1", "ex2"])
         .env("FAULT", "hang")
-        .env("JBUILD_WORKER_TIMEOUT", "3")
+        .env("JBUILD_WORKER_TIMEOUT", "2")
         .run();
-    out.success().stderr_has("the compile worker did not answer within 3s; killed it; compiling with plain javac");
+    out.success().stderr_has("the compile worker did not answer within 2s; killed it; compiling with plain javac");
     assert!(dir.path().join("ex2/classes/sample01/Main.class").is_file());
     assert!(crate::support::processes_under(dir.path()).is_empty(), "no JVM left behind");
 }
@@ -227,7 +227,7 @@ fn concurrent_first_use_compiles_the_worker_safely() {
         .filter(|n| n.to_string_lossy().starts_with("building-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let mut worker = Worker::launch(&jdk, cache.path(), &dirs[0]).unwrap();
+    let mut worker = Worker::launch(&jdk, cache.path(), &dirs[0], Lifetime::Batch).unwrap();
     let version = worker.compile(&["-version".into()]).unwrap();
     assert_eq!(version.code, 0);
 }

@@ -15,7 +15,7 @@ use super::protocol::{LOCK, SOCKET, build_id, daemon_dir};
 use crate::error::ExitStatus;
 use crate::toolchain::frame::{self, Compiled, unescape};
 use crate::toolchain::jdk::Jdk;
-use crate::toolchain::worker::Worker;
+use crate::toolchain::worker::{Lifetime, Worker};
 
 /// Workers kept warm at once, one per (JDK, source folder).
 const MAX_WORKERS: usize = 4;
@@ -173,7 +173,7 @@ fn compile(shared: &Shared, fields: &[String]) -> Result<Compiled> {
         Some(worker) => worker,
         None => {
             let jdk = Jdk { javac: javac.into(), java: java.into(), version: version.clone(), notes: Vec::new() };
-            Worker::start(&jdk, Path::new(cwd))?
+            Worker::start(&jdk, Path::new(cwd), Lifetime::Session)?
         }
     };
     let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
