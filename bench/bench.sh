@@ -91,22 +91,54 @@ compare "500 classes: edit one file, compile all (daemon)" \
     "$b_jbuild" "$jbuild compile --quiet --daemon" \
     "$edit $b_plain/pkg25/C5.java" "$edit $b_jbuild/pkg25/C5.java"
 
-echo "== 100 exercise projects, compiled from scratch: a javac per project vs one jbuild batch ($heavy_runs runs each)"
-for side in plain jbuild; do "$repo/bench/generate-exercises.sh" "$work/ex-$side" 100; done
+echo "== a teacher repo of 28 exercises (84 cases, 2 failing): the loop people write vs jbuild check ($heavy_runs runs each)"
+for side in plain jbuild; do "$repo/bench/generate-exercises.sh" "$work/ex-$side" 28; done
 runs=$heavy_runs warmup=1
-compare "100 exercises: compile all from scratch" \
+compare "28 exercises: compile all from scratch" \
     "$work/ex-plain" "$repo/bench/javac-each.sh $work/ex-plain" \
     "$work/ex-jbuild" "$jbuild compile --quiet $(cd "$work/ex-jbuild" && echo ex*)" \
     "$repo/bench/clean-classes.sh $work/ex-plain" "$repo/bench/clean-classes.sh $work/ex-jbuild"
-
-echo "== jbuild check on that teacher repo (300 cases, 10 failing) vs the loop people write ($heavy_runs runs each)"
-compare "100 exercises: check, from scratch" \
+compare "28 exercises (84 cases): check, from scratch" \
     "$work/ex-plain" "$repo/bench/check-loop.sh $work/ex-plain" \
     "$work/ex-jbuild" "$jbuild check --quiet $work/ex-jbuild" \
     "$repo/bench/clean-classes.sh $work/ex-plain" "$repo/bench/clean-classes.sh $work/ex-jbuild"
-compare "100 exercises: check again, nothing changed" \
+compare "28 exercises (84 cases): check --reuse-jvm, from scratch" \
+    "$work/ex-plain" "$repo/bench/check-loop.sh $work/ex-plain" \
+    "$work/ex-jbuild" "$jbuild check --quiet --reuse-jvm $work/ex-jbuild" \
+    "$repo/bench/clean-classes.sh $work/ex-plain" "$repo/bench/clean-classes.sh $work/ex-jbuild"
+compare "28 exercises (84 cases): check again, nothing changed" \
     "$work/ex-plain" "$repo/bench/check-loop.sh $work/ex-plain" \
     "$work/ex-jbuild" "$jbuild check --quiet $work/ex-jbuild"
+compare "28 exercises (84 cases): check --reuse-jvm again, nothing changed" \
+    "$work/ex-plain" "$repo/bench/check-loop.sh $work/ex-plain" \
+    "$work/ex-jbuild" "$jbuild check --quiet --reuse-jvm $work/ex-jbuild"
+
+echo "== a GitHub Classroom repository of 10 tests: Classroom's runner by hand vs jbuild check ($runs runs each)"
+runs=${1:-10} warmup=2
+for side in plain jbuild; do "$repo/bench/generate-classroom.sh" "$work/classroom-$side" 10; done
+compare "Classroom repo, 10 tests (javac in each setup)" \
+    "$work/classroom-plain" "$repo/bench/classroom-runner.sh $work/classroom-plain" \
+    "$work/classroom-jbuild" "$jbuild check --quiet $work/classroom-jbuild" \
+    "rm -f $work/classroom-plain/Sum.class" "rm -f $work/classroom-jbuild/Sum.class"
+
+echo "== the source scanner on a large tree: 10,000 files ($runs runs each)"
+for side in plain jbuild; do "$repo/bench/generate.sh" "$work/huge-$side" 1000 10 >/dev/null; done
+compare "10,000 files: list every class vs reading them" \
+    "$work/huge-plain" "$repo/bench/read-all.sh src" \
+    "$work/huge-jbuild" "$jbuild list --all --quiet"
+(cd "$work/huge-jbuild" && "$jbuild" compile --quiet >/dev/null)
+compare "10,000 files: compile, nothing changed (freshness check)" \
+    "$work/huge-plain" "$repo/bench/read-all.sh src" \
+    "$work/huge-jbuild" "$jbuild compile --quiet"
+
+echo "== javac's own JVM: a cold javac with and without jbuild's options ($runs runs each)"
+javac_options="-J-XX:TieredStopAtLevel=1 -J-XX:CICompilerCount=1 -J-XX:+UseSerialGC"
+compare "cold javac, sample (2 classes): default JVM vs jbuild's options" \
+    "$s_plain" "javac -d ../classes -sourcepath ./ sample01/Main.java" \
+    "$s_plain" "javac $javac_options -d ../classes -sourcepath ./ sample01/Main.java"
+compare "cold javac, 500 classes: default JVM vs jbuild's options" \
+    "$b_plain" "javac -d ../classes -sourcepath . @$work/big-files.txt" \
+    "$b_plain" "javac $javac_options -d ../classes -sourcepath . @$work/big-files.txt"
 
 echo "== JVM options for a case ($runs runs each; medians)"
 options="$work/jvm-options.md"
@@ -126,6 +158,18 @@ measure "exercise (Scanner, 3 ints)" "jbuild check's: $jbuild_flags" "java -Xmx2
 measure "exercise (Scanner, 3 ints)" "+ -XX:+UseSerialGC" "java -Xmx256m $jbuild_flags -XX:+UseSerialGC -cp $ex/classes ex001.Main < $input"
 measure "exercise (Scanner, 3 ints)" "+ -XX:TieredStopAtLevel=1" "java -Xmx256m $jbuild_flags -XX:TieredStopAtLevel=1 -cp $ex/classes ex001.Main < $input"
 measure "exercise (Scanner, 3 ints)" "+ -Xshare:off (no class data sharing)" "java -Xmx256m $jbuild_flags -Xshare:off -cp $ex/classes ex001.Main < $input"
+measure "exercise (Scanner, 3 ints)" "+ -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1" "java -Xmx256m $jbuild_flags -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 -cp $ex/classes ex001.Main < $input"
+measure "exercise (Scanner, 3 ints)" "+ -XX:CICompilerCount=2" "java -Xmx256m $jbuild_flags -XX:CICompilerCount=2 -cp $ex/classes ex001.Main < $input"
+# Class data sharing of the program's own classes needs them in a jar.
+(cd "$work" && jar cf ex001.jar -C "$ex/classes" . && java -XX:ArchiveClassesAtExit=ex001.jsa -cp ex001.jar ex001.Main < "$input" >/dev/null)
+measure "exercise (Scanner, 3 ints)" "from a jar (JDK 17)" "java -Xmx256m $jbuild_flags -cp $work/ex001.jar ex001.Main < $input"
+measure "exercise (Scanner, 3 ints)" "from a jar + a dynamic CDS archive (JDK 17)" "java -Xmx256m $jbuild_flags -XX:SharedArchiveFile=$work/ex001.jsa -cp $work/ex001.jar ex001.Main < $input"
+jdk25=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)
+if [ -n "$jdk25" ]; then
+    (cd "$work" && "$jdk25/bin/java" -XX:AOTCacheOutput=ex001.aot -cp ex001.jar ex001.Main < "$input" >/dev/null 2>&1)
+    measure "exercise (Scanner, 3 ints)" "from a jar (JDK 25)" "$jdk25/bin/java -Xmx256m $jbuild_flags -cp $work/ex001.jar ex001.Main < $input"
+    measure "exercise (Scanner, 3 ints)" "from a jar + an AOT cache (JDK 25)" "$jdk25/bin/java -Xmx256m $jbuild_flags -XX:AOTCache=$work/ex001.aot -cp $work/ex001.jar ex001.Main < $input"
+fi
 mkdir -p "$work/heavy"
 javac -d "$work/heavy" "$repo/bench/fixtures/heavy/Heavy.java"
 measure "compute-heavy (sieve to 3e7, HashMap)" "jbuild check's" "java -Xmx256m $jbuild_flags -cp $work/heavy heavy.Heavy"
