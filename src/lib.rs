@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod env;
 pub mod error;
+pub mod par;
 pub mod project;
 pub mod scanner;
 pub mod term;

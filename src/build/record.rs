@@ -165,8 +165,7 @@ impl BuildRecord {
     /// The state of the tree now. Files whose size and mtime match the
     /// record are not read again; others are hashed.
     pub fn current_sources(&self, src: &Path, files: &[PathBuf]) -> Result<BTreeMap<String, SourceState>> {
-        let mut states = BTreeMap::new();
-        for relative in files {
+        let state = |relative: &PathBuf| -> Result<(String, SourceState)> {
             let key = key_of(relative);
             let path = src.join(relative);
             let meta = std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -177,9 +176,9 @@ impl BuildRecord {
                     SourceState { size, mtime_ns, ctime_ns, inode, hash: hash_file(&path)? }
                 }
             };
-            states.insert(key, state);
-        }
-        Ok(states)
+            Ok((key, state))
+        };
+        crate::par::map(files, state).into_iter().collect()
     }
 
     /// Whether the record knows the file at `key` and its metadata `meta`
@@ -202,7 +201,9 @@ impl BuildRecord {
             && self.settings == settings
             && same_contents(&self.sources, sources)
             && targets.iter().all(|t| self.entries.contains(t))
-            && self.outputs.values().flat_map(BTreeMap::keys).all(|class| classes.join(class).is_file())
+            && crate::par::all(&self.outputs.values().flat_map(BTreeMap::keys).collect::<Vec<_>>(), |class| {
+                classes.join(class).is_file()
+            })
     }
 }
 

@@ -161,8 +161,7 @@ impl SourceSet {
     /// JUnit; files the main build record lists, unchanged since, are known
     /// main sources without reading them again.
     pub fn files(&self, main_record: &BuildRecord) -> Result<Vec<SetFile>> {
-        let mut files = Vec::new();
-        for candidate in &self.candidates {
+        let keep = |candidate: &Candidate| -> Result<Option<SetFile>> {
             let is_test = match &candidate.src_key {
                 None => true,
                 Some(key) => {
@@ -171,11 +170,10 @@ impl SourceSet {
                     !known_main && is_test_source(&path)?
                 }
             };
-            if is_test == (self.kind == SetKind::Tests) {
-                files.push(candidate.file.clone());
-            }
-        }
-        Ok(files)
+            Ok((is_test == (self.kind == SetKind::Tests)).then(|| candidate.file.clone()))
+        };
+        let kept: Result<Vec<Option<SetFile>>> = crate::par::map(&self.candidates, keep).into_iter().collect();
+        Ok(kept?.into_iter().flatten().collect())
     }
 
     /// Creates the output folder through real folders only (the test set's

@@ -4,6 +4,8 @@
 //! launches it) or `instance` (an instance or no-argument main, or a
 //! compact source file: JDK 25 and newer).
 
+use std::io::Write as _;
+
 use anyhow::Result;
 
 use crate::context::Context;
@@ -57,6 +59,7 @@ pub fn command(ctx: &Context, all: bool, format: ListFormat) -> Result<ExitStatu
         ListFormat::Text => {
             let name_width = listed.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
             let file_width = listed.iter().map(|l| l.file.chars().count()).max().unwrap_or(0);
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for entry in &listed {
                 let main = match (entry.main, entry.minimum_jdk) {
                     (Some(word), Some(jdk)) if jdk > 1 => format!("{word} main, JDK {jdk}+"),
@@ -64,8 +67,9 @@ pub fn command(ctx: &Context, all: bool, format: ListFormat) -> Result<ExitStatu
                     (None, _) => "no main".to_owned(),
                 };
                 let line = format!("{:name_width$}  {:file_width$}  {main}", entry.name, entry.file);
-                println!("{}", line.trim_end());
+                writeln!(out, "{}", line.trim_end())?;
             }
+            out.flush()?;
         }
     }
     Ok(ExitStatus::Success)

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::scanner::{Header, list_sources, read_header};
+use crate::scanner::{Header, SourceListing, list_sources, read_headers};
 use crate::term::count;
 
 /// What a root holds.
@@ -69,6 +69,26 @@ pub struct Inference {
     pub roots: Vec<SourceRoot>,
     /// Files under the scanned folder that lie in no root: not compiled.
     pub strays: Vec<PathBuf>,
+    /// The walk of the scanned folder, kept so listing the sources of a
+    /// root inside it does not walk the tree again.
+    pub walked: Walked,
+}
+
+/// The `.java` files under a folder, as one walk found them.
+#[derive(Debug, Clone, Default)]
+pub struct Walked {
+    pub folder: PathBuf,
+    /// Relative to `folder`.
+    pub listing: SourceListing,
+}
+
+impl Walked {
+    /// The files under `root` (inside `folder`), relative to `root`: what
+    /// walking `root` itself would list.
+    pub fn under(&self, root: &Path) -> Vec<PathBuf> {
+        let inside = root.strip_prefix(&self.folder).unwrap_or(Path::new(""));
+        self.listing.files.iter().filter_map(|file| file.strip_prefix(inside).ok()).map(Path::to_path_buf).collect()
+    }
 }
 
 /// A root that some files' package lines point to.
@@ -93,16 +113,19 @@ struct Candidate {
 /// root is left, `scan` itself is the root, as it always was.
 pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceRoot>) -> Inference {
     let mut candidates: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
+    let walked = Walked { folder: scan.to_path_buf(), listing: list_sources(scan) };
+    let files: Vec<PathBuf> = walked
+        .listing
+        .files
+        .iter()
+        .filter(|relative| !(scan == project_root && is_hidden_or_test_folder(relative)))
+        .map(|relative| scan.join(relative))
+        .filter(|file| !file.starts_with(output) && !known.iter().any(|root| file.starts_with(&root.path)))
+        .collect();
+    let headers = read_headers(&files);
     let mut read = Vec::new();
-    for relative in list_sources(scan).files {
-        let file = scan.join(&relative);
-        if file.starts_with(output)
-            || known.iter().any(|root| file.starts_with(&root.path))
-            || (scan == project_root && is_hidden_or_test_folder(&relative))
-        {
-            continue;
-        }
-        let Ok(header) = read_header(&file) else { continue };
+    for (file, header) in files.into_iter().zip(headers) {
+        let Ok(header) = header else { continue };
         let folder = file.parent().unwrap_or(scan);
         if let Some(root) = root_from_package(folder, &header).filter(|root| root.starts_with(project_root)) {
             let candidate = candidates.entry(root).or_default();
@@ -155,7 +178,7 @@ pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceR
         .into_iter()
         .filter(|file| !roots.iter().any(|root| root.kind != RootKind::Resources && file.starts_with(&root.path)))
         .collect();
-    Inference { roots, strays }
+    Inference { roots, strays, walked }
 }
 
 /// `.git/...`, `.github/...` and the cases and tests at the project's top.
@@ -278,6 +301,21 @@ pub fn package_problem(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_lists_a_root_inside_it_as_walking_the_root_would() {
+        let walked = Walked {
+            folder: PathBuf::from("/p/src"),
+            listing: SourceListing {
+                files: ["main/java/a/A.java", "main/javax/B.java", "test/java/a/ATest.java", "C.java"]
+                    .map(PathBuf::from)
+                    .to_vec(),
+                warnings: Vec::new(),
+            },
+        };
+        assert_eq!(walked.under(Path::new("/p/src/main/java")), vec![PathBuf::from("a/A.java")]);
+        assert_eq!(walked.under(Path::new("/p/src")).len(), 4);
+    }
 
     fn write(root: &Path, relative: &str, text: &str) {
         let path = root.join(relative);

@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use self::build_tool::BuildFile;
-use self::layout::{RootKind, RootsNamedBy, SourceRoot, maven_roots};
+use self::layout::{RootKind, RootsNamedBy, SourceRoot, Walked, maven_roots};
 use self::settings::{SETTINGS_FILE, Settings, SettingsFile, SettingsOverrides};
 use crate::error::usage;
 use crate::scanner::{SourceFile, SourceListing, SourceTree, list_sources};
@@ -43,6 +43,8 @@ pub struct Project {
     /// `pom.xml` or `build.gradle(.kts)`, when there is one jbuild could read.
     pub build_file: Option<BuildFile>,
     pub explanation: Explanation,
+    /// The source folder's walk when finding the roots needed one.
+    walked: Option<Walked>,
 }
 
 /// How each part of the layout was decided.
@@ -116,7 +118,7 @@ impl Project {
         let mut classes = normalize(&root.join(&classes_setting));
         explanation.output = output_why;
 
-        let (roots, named_by, strays) = source_roots(&root, flags, &file, ide.as_ref(), &classes);
+        let (roots, named_by, strays, walked) = source_roots(&root, flags, &file, ide.as_ref(), &classes);
         let mains: Vec<&Path> = roots.iter().filter(|r| r.kind == RootKind::Main).map(|r| r.path.as_path()).collect();
         let base = if let [only] = mains.as_slice() { only.to_path_buf() } else { root.clone() };
         let default_src = relative_or_absolute(&root, &base);
@@ -166,7 +168,7 @@ impl Project {
                 }
             }
         }
-        Ok(Project { classes, root, src: base, roots, lib, extra_jars, settings, build_file, explanation })
+        Ok(Project { classes, root, src: base, roots, lib, extra_jars, settings, build_file, explanation, walked })
     }
 
     /// The main source roots: `javac -sourcepath`.
@@ -195,8 +197,16 @@ impl Project {
     /// folders.
     pub fn list_sources(&self) -> SourceListing {
         let mut listing = SourceListing::default();
+        let mut walked_warnings = false;
         for root in self.source_roots() {
-            let found = list_sources(root);
+            let found = match &self.walked {
+                Some(walked) if root.starts_with(&walked.folder) => {
+                    let warnings = if walked_warnings { Vec::new() } else { walked.listing.warnings.clone() };
+                    walked_warnings = true;
+                    SourceListing { files: walked.under(root), warnings }
+                }
+                _ => list_sources(root),
+            };
             listing.warnings.extend(found.warnings);
             for relative in found.files {
                 let path = root.join(&relative);
@@ -330,7 +340,7 @@ fn source_roots(
     file: &SettingsFile,
     ide: Option<&ide::IdeLayout>,
     classes: &Path,
-) -> (Vec<SourceRoot>, RootsNamedBy, Vec<PathBuf>) {
+) -> (Vec<SourceRoot>, RootsNamedBy, Vec<PathBuf>, Option<Walked>) {
     let named = match (&flags.src, &file.src) {
         (Some(src), _) => Some((src, RootsNamedBy::Flag, "--src".to_owned())),
         (None, Some(src)) => Some((src, RootsNamedBy::SettingsFile, format!("`src` in {SETTINGS_FILE}"))),
@@ -349,18 +359,18 @@ fn source_roots(
         let main = SourceRoot::new(normalize(&root.join(src)), RootKind::Main, why);
         let mut roots: Vec<SourceRoot> = known.into_iter().filter(|r| r.kind != RootKind::Main).collect();
         roots.insert(0, main);
-        return (roots, named_by, Vec::new());
+        return (roots, named_by, Vec::new(), None);
     }
     if let Some(ide) = ide.filter(|ide| !ide.sources.is_empty()) {
         let why = format!("{} names it", ide.file);
         let mut roots: Vec<SourceRoot> =
             ide.sources.iter().map(|p| SourceRoot::new(p.clone(), RootKind::Main, why.clone())).collect();
         roots.extend(known.into_iter().filter(|r| r.kind != RootKind::Main));
-        return (roots, RootsNamedBy::Ide(ide.file.clone()), Vec::new());
+        return (roots, RootsNamedBy::Ide(ide.file.clone()), Vec::new(), None);
     }
     let scan = if root.join("src").is_dir() { root.join("src") } else { root.to_path_buf() };
     let inference = layout::infer(root, &scan, classes, known);
-    (inference.roots, RootsNamedBy::Nobody, inference.strays)
+    (inference.roots, RootsNamedBy::Nobody, inference.strays, Some(inference.walked))
 }
 
 /// `path` relative to `root` when inside it (`.` for the root), else as is.

@@ -8,7 +8,7 @@
 //! tokens. Every loop moves forward by at least one token, so any input, even
 //! a truncated or garbled one, is read in linear time.
 
-use super::lexer::{Token, tokenize, translate_unicode_escapes};
+use super::lexer::{Lexer, Token, tokenize, translate_unicode_escapes};
 
 /// How a type's `main` method may be launched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -80,7 +80,22 @@ pub enum Header {
 /// The header of `text`, or `None` when `text` ends before it is known (the
 /// head of a longer file, cut inside a comment or an annotation).
 pub fn header(text: &str) -> Option<Header> {
-    let tokens = tokenize(&translate_unicode_escapes(text));
+    // Everything the header needs comes before the first body: stop lexing
+    // at the first `{` outside an annotation's parentheses.
+    let mut tokens = Vec::new();
+    let mut parens = 0usize;
+    for token in Lexer::new(&translate_unicode_escapes(text)) {
+        let body = parens == 0 && token == Token::Punct('{');
+        match token {
+            Token::Punct('(') => parens += 1,
+            Token::Punct(')') => parens = parens.saturating_sub(1),
+            _ => {}
+        }
+        tokens.push(token);
+        if body {
+            break;
+        }
+    }
     let mut parser = Parser { tokens: &tokens, pos: 0 };
     parser.skip_annotations();
     if parser.at_end() {

@@ -2,7 +2,7 @@
 //! declaration, which decides the file's source root, without parsing the rest.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use super::declarations::Header;
 use super::declarations::header;
@@ -17,8 +17,19 @@ const MAX_READ: u64 = 4 * 1024 * 1024;
 /// head: at most [`FIRST_READ`] bytes for most files.
 pub fn read_header(path: &Path) -> std::io::Result<Header> {
     let mut file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    (&mut file).take(FIRST_READ).read_to_end(&mut bytes)?;
+    // One buffer of the first read's size, filled by as few reads as the
+    // file allows (`read_to_end` would probe with small reads first).
+    let mut bytes = vec![0; FIRST_READ as usize];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
     if (bytes.len() as u64) < FIRST_READ {
         return Ok(header(&String::from_utf8_lossy(&bytes)).unwrap_or(Header::Package(None)));
     }
@@ -27,6 +38,12 @@ pub fn read_header(path: &Path) -> std::io::Result<Header> {
     }
     file.take(MAX_READ - FIRST_READ).read_to_end(&mut bytes)?;
     Ok(header(&String::from_utf8_lossy(&bytes)).unwrap_or(Header::Package(None)))
+}
+
+/// [`read_header`] of each file, in the same order, on several threads for
+/// larger lists.
+pub fn read_headers(paths: &[PathBuf]) -> Vec<std::io::Result<Header>> {
+    crate::par::map(paths, |path| read_header(path))
 }
 
 #[cfg(test)]
@@ -47,6 +64,10 @@ mod tests {
         assert_eq!(header("package com.exam"), None);
         assert_eq!(header("@Generated(value = \"x\""), None);
         assert_eq!(header(""), None);
+        // Lexing stops at the first body; braces inside an annotation's
+        // parentheses are not one.
+        assert_eq!(header("@A({1, 2}) package p.q; class X { \"unterminated"), package("p.q"));
+        assert_eq!(header("import a.B; class X { void f() { package"), Some(Header::Package(None)));
     }
 
     #[test]

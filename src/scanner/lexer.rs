@@ -5,6 +5,8 @@
 //! comments, strings, text blocks and char literals are skipped as whole
 //! tokens so nothing inside them is mistaken for code.
 
+use std::borrow::Cow;
+
 /// One token of Java source. Only string literals keep their text (test
 /// annotations such as `@Tag("points=2")` need it); other literals do not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,10 +24,10 @@ pub enum Token {
 
 /// Translates `\uXXXX` escapes (any number of `u`s) that are preceded by an
 /// even number of backslashes, and drops a leading UTF-8 byte order mark.
-pub fn translate_unicode_escapes(text: &str) -> String {
+pub fn translate_unicode_escapes(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !text.contains("\\u") {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -70,63 +72,89 @@ pub fn translate_unicode_escapes(text: &str) -> String {
         out.push(c);
         i += 1;
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Splits translated source into tokens, skipping whitespace and comments.
 /// An unterminated comment or literal simply ends the token stream: javac
 /// will report it properly, the scanner only needs to not crash.
 pub fn tokenize(source: &str) -> Vec<Token> {
-    let chars: Vec<char> = source.chars().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '/' && at(i + 1) == '/' {
-            while i < chars.len() && chars[i] != '\n' && chars[i] != '\r' {
-                i += 1;
-            }
-        } else if c == '/' && at(i + 1) == '*' {
-            i += 2;
-            while i < chars.len() && !(chars[i] == '*' && at(i + 1) == '/') {
-                i += 1;
-            }
-            i += 2;
-        } else if c == '"' && at(i + 1) == '"' && at(i + 2) == '"' {
-            i = skip_text_block(&chars, i + 3);
-            tokens.push(Token::Literal);
-        } else if c == '"' {
-            let (body_end, next) = string_body(&chars, i + 1);
-            tokens.push(Token::Str(string_value(&chars[i + 1..body_end])));
-            i = next;
-        } else if c == '\'' {
-            i = skip_quoted(&chars, i + 1, c);
-            tokens.push(Token::Literal);
-        } else if c.is_ascii_digit() || (c == '.' && at(i + 1).is_ascii_digit()) {
-            i = skip_number(&chars, i);
-            tokens.push(Token::Literal);
-        } else if is_identifier_start(c) {
-            // javac leaves ignorable characters out of the name.
-            let mut name = String::new();
-            while i < chars.len() && is_identifier_part(chars[i]) {
-                if !is_identifier_ignorable(chars[i]) {
-                    name.push(chars[i]);
-                }
-                i += 1;
-            }
-            tokens.push(Token::Ident(name));
-        } else if c == '.' && at(i + 1) == '.' && at(i + 2) == '.' {
-            tokens.push(Token::Ellipsis);
-            i += 3;
-        } else {
-            tokens.push(Token::Punct(c));
-            i += 1;
-        }
+    Lexer::new(source).collect()
+}
+
+/// The tokens of translated source, one at a time, so a reader that needs
+/// only the head of a file (its package line) stops lexing there.
+pub struct Lexer {
+    chars: Vec<char>,
+    i: usize,
+}
+
+impl Lexer {
+    pub fn new(source: &str) -> Lexer {
+        Lexer { chars: source.chars().collect(), i: 0 }
     }
-    tokens
+
+    fn at(&self, i: usize) -> char {
+        self.chars.get(i).copied().unwrap_or('\0')
+    }
+}
+
+impl Iterator for Lexer {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let chars = &self.chars;
+        let mut i = self.i;
+        let token = loop {
+            let Some(&c) = chars.get(i) else {
+                self.i = i;
+                return None;
+            };
+            if c == ' ' || c == '\n' || c.is_whitespace() {
+                i += 1;
+            } else if c == '/' && self.at(i + 1) == '/' {
+                while i < chars.len() && chars[i] != '\n' && chars[i] != '\r' {
+                    i += 1;
+                }
+            } else if c == '/' && self.at(i + 1) == '*' {
+                i += 2;
+                while i < chars.len() && !(chars[i] == '*' && self.at(i + 1) == '/') {
+                    i += 1;
+                }
+                i += 2;
+            } else if c == '"' && self.at(i + 1) == '"' && self.at(i + 2) == '"' {
+                i = skip_text_block(chars, i + 3);
+                break Token::Literal;
+            } else if c == '"' {
+                let (body_end, next) = string_body(chars, i + 1);
+                let value = string_value(&chars[i + 1..body_end]);
+                i = next;
+                break Token::Str(value);
+            } else if c == '\'' {
+                i = skip_quoted(chars, i + 1, c);
+                break Token::Literal;
+            } else if c.is_ascii_digit() || (c == '.' && self.at(i + 1).is_ascii_digit()) {
+                i = skip_number(chars, i);
+                break Token::Literal;
+            } else if is_identifier_start(c) {
+                let start = i;
+                while i < chars.len() && is_identifier_part(chars[i]) {
+                    i += 1;
+                }
+                // javac leaves ignorable characters out of the name.
+                let name = chars[start..i].iter().filter(|&&c| !is_identifier_ignorable(c)).collect();
+                break Token::Ident(name);
+            } else if c == '.' && self.at(i + 1) == '.' && self.at(i + 2) == '.' {
+                i += 3;
+                break Token::Ellipsis;
+            } else {
+                i += 1;
+                break Token::Punct(c);
+            }
+        };
+        self.i = i;
+        Some(token)
+    }
 }
 
 /// Java's operators, separators and whitespace are all ASCII, so outside
@@ -135,18 +163,19 @@ pub fn tokenize(source: &str) -> Vec<Token> {
 /// punctuation (`‿`) and combining marks. Unicode whitespace is still taken
 /// as whitespace, to be lenient with invalid source.
 fn is_identifier_start(c: char) -> bool {
-    c.is_ascii_alphabetic()
-        || c == '_'
-        || c == '$'
-        || (!c.is_ascii() && !c.is_whitespace() && !is_identifier_ignorable(c))
+    if c.is_ascii() {
+        c.is_ascii_alphabetic() || c == '_' || c == '$'
+    } else {
+        !c.is_whitespace() && !is_identifier_ignorable(c)
+    }
 }
 
 fn is_identifier_part(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || c == '_'
-        || c == '$'
-        || is_identifier_ignorable(c)
-        || (!c.is_ascii() && !c.is_whitespace())
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_' || c == '$' || (c.is_ascii_control() && is_identifier_ignorable(c))
+    } else {
+        !c.is_whitespace() || is_identifier_ignorable(c)
+    }
 }
 
 /// `Character.isIdentifierIgnorable`: C0/C1 controls that are not

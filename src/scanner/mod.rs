@@ -10,8 +10,10 @@ use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::par;
+
 pub use declarations::{Declarations, MainKind, TypeDecl, parse};
-pub use header::{Header, read_header};
+pub use header::{Header, read_header, read_headers};
 
 /// One `.java` file under the source root.
 #[derive(Debug, Clone)]
@@ -41,10 +43,6 @@ pub struct SourceTree {
     pub warnings: Vec<String>,
 }
 
-/// Above this many files, reading and lexing them is spread over threads;
-/// for fewer, starting a thread pool would cost more than it saves.
-const PARALLEL_THRESHOLD: usize = 64;
-
 impl SourceTree {
     /// Scans `root`, following symlinks (loops are reported, not followed).
     /// The walk is sequential (it is cheap, and keeps walkdir's loop
@@ -52,12 +50,12 @@ impl SourceTree {
     /// parallel for larger trees. Files and warnings come out in path order
     /// either way.
     pub fn scan(root: &Path) -> SourceTree {
-        Self::from_listing_with(root, list_sources(root), PARALLEL_THRESHOLD)
+        Self::from_listing_with(root, list_sources(root), par::THRESHOLD)
     }
 
     /// Reads the files of a listing of `root`.
     pub fn from_listing(root: &Path, listing: SourceListing) -> SourceTree {
-        Self::from_listing_with(root, listing, PARALLEL_THRESHOLD)
+        Self::from_listing_with(root, listing, par::THRESHOLD)
     }
 
     #[cfg(test)]
@@ -66,14 +64,7 @@ impl SourceTree {
     }
 
     fn from_listing_with(root: &Path, listing: SourceListing, parallel_threshold: usize) -> SourceTree {
-        use rayon::prelude::*;
-
-        let read = |relative: &PathBuf| SourceFile::read(root, relative);
-        let results: Vec<std::io::Result<SourceFile>> = if listing.files.len() > parallel_threshold {
-            listing.files.par_iter().map(read).collect() // an indexed collect keeps the order
-        } else {
-            listing.files.iter().map(read).collect()
-        };
+        let results = par::map_above(&listing.files, parallel_threshold, |relative| SourceFile::read(root, relative));
         let mut tree = SourceTree { root: root.to_path_buf(), files: Vec::new(), warnings: listing.warnings };
         for (relative, result) in listing.files.iter().zip(results) {
             match result {
