@@ -10,14 +10,14 @@
 //! the new output, never half of one.
 
 use std::collections::BTreeMap;
-use std::ffi::{CString, OsStr};
+use std::ffi::OsStr;
 use std::io::Write;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::OwnedFd;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, bail};
+use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, Uid};
 
 use super::cases::{Case, Text};
 use super::compare::Compare;
@@ -97,12 +97,12 @@ pub fn write_inside(root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
         })
         .collect::<Result<_>>()?;
     let (name, folders) = names.split_last().expect("a path below the root has a name");
-    let mut dir = open(None, root.as_os_str(), libc::O_DIRECTORY)
+    let mut dir = open(None, root.as_os_str(), OFlags::DIRECTORY)
         .with_context(|| format!("opening the project folder {}", root.display()))?;
     let mut walked = PathBuf::new();
     for folder in folders {
         walked.push(folder);
-        dir = open(Some(&dir), folder, libc::O_DIRECTORY | libc::O_NOFOLLOW).map_err(|e| match e.raw_os_error() {
+        dir = open(Some(&dir), folder, OFlags::DIRECTORY | OFlags::NOFOLLOW).map_err(|e| match e.raw_os_error() {
             Some(libc::ELOOP | libc::ENOTDIR) => anyhow::anyhow!(
                 "{} is a symlink or not a folder; --bless writes only through the project's real folders",
                 walked.display()
@@ -110,15 +110,18 @@ pub fn write_inside(root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
             _ => anyhow::Error::new(e).context(format!("opening {}", walked.display())),
         })?;
     }
-    let (mode, owner) = match stat_at(&dir, name) {
-        Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => bail!(
+    let stat = |name: &OsStr| rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW).map_err(std::io::Error::from);
+    let (mode, owner) = match stat(name) {
+        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Symlink => bail!(
             "{} is a symlink; --bless does not write through symlinks (bless the file it leads to)",
             inside.display()
         ),
-        Ok(st) if st.st_mode & libc::S_IFMT != libc::S_IFREG => bail!("{} is not a regular file", inside.display()),
+        Ok(st) if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile => {
+            bail!("{} is not a regular file", inside.display())
+        }
         Ok(st) => (st.st_mode & 0o777, (st.st_uid, st.st_gid)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let st = stat_at(&dir, OsStr::new(".")).context("reading the folder")?;
+            let st = stat(OsStr::new(".")).context("reading the folder")?;
             (0o644, (st.st_uid, st.st_gid))
         }
         Err(e) => return Err(anyhow::Error::new(e).context(format!("reading {}", inside.display()))),
@@ -127,66 +130,35 @@ pub fn write_inside(root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     getrandom::fill(&mut random).expect("the OS random source");
     let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
     let temp = format!(".{}.jbuild-bless-{hex}", name.to_string_lossy());
-    let fd = open(Some(&dir), OsStr::new(&temp), libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW)
+    let fd = open(Some(&dir), OsStr::new(&temp), OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW)
         .with_context(|| format!("creating a file beside {}", inside.display()))?;
     let written = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::from(fd);
         file.write_all(bytes)?;
-        // SAFETY: fchown and fchmod on a descriptor we own; failing to give
-        // the file to its old owner (not root) is harmless.
-        unsafe {
-            libc::fchown(file.as_raw_fd(), owner.0, owner.1);
-            if libc::fchmod(file.as_raw_fd(), mode) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-        }
+        // Failing to give the file to its old owner (when not root) is harmless.
+        let _ = rustix::fs::fchown(&file, Some(Uid::from_raw(owner.0)), Some(Gid::from_raw(owner.1)));
+        rustix::fs::fchmod(&file, Mode::from_raw_mode(mode))?;
         file.sync_all()?;
-        let (from, to) = (c_name(OsStr::new(&temp))?, c_name(name)?);
-        // SAFETY: both names are relative to the same open folder.
-        if unsafe { libc::renameat(dir.as_raw_fd(), from.as_ptr(), dir.as_raw_fd(), to.as_ptr()) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
+        // Both names are relative to the same open folder.
+        rustix::fs::renameat(&dir, OsStr::new(&temp), &dir, *name)?;
         Ok(())
     })();
     if let Err(e) = written {
-        if let Ok(temp) = c_name(OsStr::new(&temp)) {
-            // SAFETY: removing the file we created, relative to its folder.
-            unsafe { libc::unlinkat(dir.as_raw_fd(), temp.as_ptr(), 0) };
-        }
+        let _ = rustix::fs::unlinkat(&dir, OsStr::new(&temp), AtFlags::empty());
         return Err(anyhow::Error::new(e).context(format!("writing {}", inside.display())));
     }
     Ok(())
 }
 
-fn c_name(name: &OsStr) -> std::io::Result<CString> {
-    CString::new(name.as_bytes()).map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "a NUL in a name"))
-}
-
-/// `openat(dir, name, flags | O_CLOEXEC)` (plain `open` without `dir`),
-/// files created with mode 0600 until their mode is set.
-fn open(dir: Option<&OwnedFd>, name: &OsStr, flags: libc::c_int) -> std::io::Result<OwnedFd> {
-    let name = c_name(name)?;
-    let at = dir.map_or(libc::AT_FDCWD, |d| d.as_raw_fd());
-    let read = if flags & libc::O_WRONLY == 0 { libc::O_RDONLY } else { 0 };
-    // SAFETY: a valid NUL-terminated name and a descriptor we own (or AT_FDCWD).
-    let fd = unsafe { libc::openat(at, name.as_ptr(), flags | read | libc::O_CLOEXEC, 0o600 as libc::c_uint) };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: a fresh descriptor that nothing else owns.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
-}
-
-/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`.
-fn stat_at(dir: &OwnedFd, name: &OsStr) -> std::io::Result<libc::stat> {
-    let name = c_name(name)?;
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: a valid name, a descriptor we own and room for the result.
-    if unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: fstatat succeeded, so it filled the struct.
-    Ok(unsafe { st.assume_init() })
+/// `openat(dir, name, flags | O_CLOEXEC)` (relative to the working folder
+/// without `dir`), files created with mode 0600 until their mode is set.
+fn open(dir: Option<&OwnedFd>, name: &OsStr, flags: OFlags) -> std::io::Result<OwnedFd> {
+    let mode = Mode::from_raw_mode(0o600);
+    let fd = match dir {
+        Some(dir) => rustix::fs::openat(dir, name, flags | OFlags::CLOEXEC, mode),
+        None => rustix::fs::openat(rustix::fs::CWD, name, flags | OFlags::CLOEXEC, mode),
+    };
+    Ok(fd?)
 }
 
 #[cfg(test)]

@@ -64,8 +64,7 @@ impl Sandbox {
     /// The box for a project: `--run-as` wins over the `run-as` setting.
     pub fn new(run_as: Option<&str>, pass_through: &[String]) -> Result<Sandbox> {
         let run_as = run_as.map(RunAs::lookup).transpose()?;
-        // SAFETY: geteuid has no preconditions.
-        let me = unsafe { libc::geteuid() };
+        let me = rustix::process::geteuid().as_raw();
         if let Some((user, _)) = &run_as
             && user.uid != me
             && me != 0

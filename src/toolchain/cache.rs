@@ -37,8 +37,7 @@ pub fn private_dir(dir: &Path) -> Result<()> {
             .with_context(|| format!("making {} private", dir.display()))?;
     }
     let meta = std::fs::symlink_metadata(dir).with_context(|| format!("reading {}", dir.display()))?;
-    // SAFETY: geteuid has no preconditions.
-    let uid = unsafe { libc::geteuid() };
+    let uid = rustix::process::geteuid().as_raw();
     if !meta.is_dir() {
         bail!("{} is not a folder (a symlink?); refusing to use it as jbuild's cache", dir.display());
     }

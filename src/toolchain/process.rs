@@ -21,6 +21,7 @@ use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitSta
 use std::sync::{Mutex, MutexGuard};
 
 use anyhow::{Context, Result};
+use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
 
 use crate::error::ExitStatus;
 
@@ -103,8 +104,7 @@ impl RunAs {
 
 /// Whether jbuild runs as root.
 pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
+    rustix::process::geteuid().is_root()
 }
 
 #[derive(Debug)]
@@ -309,13 +309,14 @@ impl ToolCommand {
             command.gid(user.gid).uid(user.uid);
         }
         if self.die_with_parent {
-            let parent = std::process::id() as libc::pid_t;
-            // SAFETY: prctl and getppid are async-signal-safe; the closure
-            // allocates nothing. It runs after the uid change, which would
-            // clear the setting.
+            let parent = rustix::process::getpid();
+            // SAFETY: the closure makes two system calls and allocates
+            // nothing (async-signal-safe). It runs after the uid change,
+            // which would clear the setting.
             unsafe {
                 command.pre_exec(move || {
-                    if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 || libc::getppid() != parent {
+                    rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+                    if rustix::process::getppid() != Some(parent) {
                         return Err(std::io::Error::other("parent gone"));
                     }
                     Ok(())
@@ -414,16 +415,9 @@ impl Spawned {
         if self.reaped {
             return;
         }
-        let pid = self.pid as libc::pid_t;
-        // SAFETY: kill(2) has no memory effects. The pid is our unreaped
-        // child (a zombie at worst), so neither it nor its group id can have
-        // been reused by another process.
-        unsafe {
-            if self.group {
-                libc::kill(-pid, libc::SIGKILL);
-            }
-            libc::kill(pid, libc::SIGKILL);
-        }
+        // The pid is our unreaped child (a zombie at worst), so neither it
+        // nor its group id can have been reused by another process.
+        kill_child(self.pid, self.group);
     }
 
     /// Lets the child live on after jbuild (the daemon): no longer killed
@@ -458,12 +452,9 @@ impl Spawned {
     /// Whether the child has ended, without reaping it: its pid and process
     /// group id stay reserved, so the group can still be killed safely.
     pub fn has_exited(&self) -> bool {
-        // SAFETY: siginfo_t is plain data that waitid fills for our child.
-        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-        let rc =
-            unsafe { libc::waitid(libc::P_PID, self.pid, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
-        // SAFETY: reading si_pid of a siginfo_t waitid filled.
-        rc == 0 && unsafe { info.si_pid() } != 0
+        let Some(pid) = pid_of(self.pid) else { return true };
+        let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
+        rustix::process::waitid(WaitId::Pid(pid), options).is_ok_and(|status| status.is_some())
     }
 
     /// Reaps the child (blocking), with the CPU time it and its waited-for
@@ -551,16 +542,38 @@ pub fn stop_requested() -> bool {
 /// process that double-forks or calls `setsid` to leave its case's process
 /// group comes back to jbuild instead of init, and can be killed.
 pub fn become_subreaper() {
-    // SAFETY: prctl with integer arguments only.
-    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    let _ = rustix::process::set_child_subreaper(Some(rustix::process::getpid()));
 }
 
 /// Makes jbuild's `/proc/<pid>/` (its fds among them) closed to processes
 /// of the same user, so a graded program cannot write into jbuild's stdout
 /// through `/proc/<jbuild>/fd/1` and forge its report.
 pub fn set_dumpable(dumpable: bool) {
-    // SAFETY: prctl with integer arguments only.
-    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, libc::c_ulong::from(dumpable), 0, 0, 0) };
+    use rustix::process::DumpableBehavior;
+    let behavior = if dumpable { DumpableBehavior::Dumpable } else { DumpableBehavior::NotDumpable };
+    let _ = rustix::process::set_dumpable_behavior(behavior);
+}
+
+/// The pid of a child as rustix takes it (`None` for 0, which no child has).
+fn pid_of(pid: u32) -> Option<Pid> {
+    Pid::from_raw(i32::try_from(pid).ok()?)
+}
+
+/// SIGKILL to a child of ours, and to its process group first when it
+/// leads one. Errors (it is gone already) do not matter.
+fn kill_child(pid: u32, group: bool) {
+    let Some(pid) = pid_of(pid) else { return };
+    if group {
+        let _ = rustix::process::kill_process_group(pid, Signal::KILL);
+    }
+    let _ = rustix::process::kill_process(pid, Signal::KILL);
+}
+
+/// Waits for a child of ours to end and reaps it.
+fn reap(pid: u32) {
+    if let Some(pid) = pid_of(pid) {
+        let _ = rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty());
+    }
 }
 
 /// Kills and reaps every child of jbuild that jbuild did not start itself:
@@ -576,13 +589,9 @@ fn kill_orphans_locked(registry: &Registry) -> usize {
         if registry.children.contains_key(&pid) {
             continue;
         }
-        // SAFETY: the pid is our own unreaped child, so it is not reused
-        // before the waitpid below.
-        unsafe {
-            libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
-            libc::kill(pid as libc::pid_t, libc::SIGKILL);
-            libc::waitpid(pid as libc::pid_t, std::ptr::null_mut(), 0);
-        }
+        // Our own unreaped child: its pid is not reused before it is reaped.
+        kill_child(pid, true);
+        reap(pid);
         killed += 1;
     }
     killed
@@ -635,19 +644,13 @@ fn abort(signal: libc::c_int) -> ! {
     // sees its child die now blocks instead of reporting a result.
     let mut registry = registry();
     let mut interrupted = Vec::new();
-    for (pid, child) in &registry.children {
-        // SAFETY: registered pids are unreaped children of ours.
-        unsafe {
-            if child.group {
-                libc::kill(-(*pid as libc::pid_t), libc::SIGKILL);
-            }
-            libc::kill(*pid as libc::pid_t, libc::SIGKILL);
-        }
+    for (&pid, child) in &registry.children {
+        // Registered pids are unreaped children of ours.
+        kill_child(pid, child.group);
         interrupted.extend(child.label.clone());
     }
-    for pid in registry.children.keys() {
-        // SAFETY: reaping the children just killed.
-        unsafe { libc::waitpid(*pid as libc::pid_t, std::ptr::null_mut(), 0) };
+    for &pid in registry.children.keys() {
+        reap(pid);
     }
     registry.children.clear();
     for dir in std::mem::take(&mut registry.scratch) {
@@ -689,9 +692,11 @@ impl SignalForwarding {
         let handle = signals.handle();
         let thread = std::thread::spawn(move || {
             for signal in signals.forever() {
-                if signal != SIGINT || forward_sigint {
-                    // SAFETY: kill(2) on our own, not yet reaped, child.
-                    unsafe { libc::kill(child as libc::pid_t, signal) };
+                if (signal != SIGINT || forward_sigint)
+                    && let (Some(pid), Some(signal)) = (pid_of(child), Signal::from_named_raw(signal))
+                {
+                    // Our own child, not yet reaped.
+                    let _ = rustix::process::kill_process(pid, signal);
                 }
             }
         });

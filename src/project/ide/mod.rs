@@ -198,9 +198,8 @@ mod tests {
     fn small_regular_files_only() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("fifo");
-        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (fifo_type, mode) = (rustix::fs::FileType::Fifo, rustix::fs::Mode::from_raw_mode(0o600));
+        rustix::fs::mknodat(rustix::fs::CWD, &fifo, fifo_type, mode, 0).unwrap();
         assert!(read_small_file(&fifo, "fifo").unwrap_err().contains("not a regular file"));
         assert!(read_small_file(dir.path(), "dir").is_err());
         std::fs::write(dir.path().join("big"), vec![b' '; 2 * 1024 * 1024]).unwrap();

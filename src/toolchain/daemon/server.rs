@@ -76,8 +76,7 @@ pub fn serve() -> Result<ExitStatus> {
 
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        // SAFETY: geteuid has no preconditions.
-        if peer_uid(&stream) != Some(unsafe { libc::geteuid() }) {
+        if peer_uid(&stream) != Some(rustix::process::geteuid().as_raw()) {
             let mut stream = stream;
             let _ = writeln!(stream, "refused: another user's daemon");
             continue;
@@ -191,20 +190,7 @@ fn compile(shared: &Shared, fields: &[String]) -> Result<Compiled> {
 
 /// The uid of the process at the other end of a Unix socket.
 fn peer_uid(stream: &UnixStream) -> Option<u32> {
-    use std::os::fd::AsRawFd;
-    let mut cred = libc::ucred { pid: 0, uid: u32::MAX, gid: u32::MAX };
-    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    // SAFETY: SO_PEERCRED fills a ucred of the size we pass, on a valid socket fd.
-    let rc = unsafe {
-        libc::getsockopt(
-            stream.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            (&mut cred as *mut libc::ucred).cast(),
-            &mut len,
-        )
-    };
-    (rc == 0).then_some(cred.uid)
+    rustix::net::sockopt::socket_peercred(stream).ok().map(|cred| cred.uid.as_raw())
 }
 
 fn now_secs() -> u64 {
