@@ -244,7 +244,9 @@ fn load(ctx: Context, label: &str, options: &CheckOptions, workspace: &Workspace
     let settings = &ctx.project.settings;
     let file = ctx.project.root.join(crate::project::settings::SETTINGS_FILE);
     let mut cases = found.cases;
-    cases.extend(junit::discover(&ctx, &options.test_filters)?);
+    if !found.classroom_only {
+        cases.extend(junit::discover(&ctx, &options.test_filters)?);
+    }
     hidden::mark(&settings.hidden, &mut cases, &file)?;
     if let Some(setting) = &settings.checker {
         let checker = checker::Checker::resolve(setting, &ctx.project)

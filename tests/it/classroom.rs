@@ -189,3 +189,25 @@ fn every_kind_of_broken_project_is_one_failure_among_the_others() {
     out.code(1).stdout_has("1 passed, 4 failed");
     crate::assert_outcome_snapshot!("broken_projects", out);
 }
+
+#[test]
+fn a_classroom_repo_is_graded_by_its_classroom_tests_alone_unless_a_settings_file_asks_for_more() {
+    let (_dir, root) = repo("official-hello");
+    // What students keep beside Classroom's tests: sample inputs, a JUnit
+    // class. Classroom ignored them; so does jbuild, by default.
+    std::fs::create_dir_all(root.join("tests")).unwrap();
+    std::fs::write(root.join("tests/my-input.in"), "Jeff\n").unwrap();
+    std::fs::write(
+        root.join("HelloTest.java"),
+        "import org.junit.jupiter.api.Test;\nclass HelloTest { @Test void fails() { throw new AssertionError(); } }\n",
+    )
+    .unwrap();
+    let out = Jbuild::new(&root).args(&["check"]).run();
+    out.success().stdout_has("points: 10/10").stdout_has("1 passed, 0 failed");
+    out.stderr_has("grading only the GitHub Classroom tests").stderr_has("tests/ and JUnit tests are left out");
+    assert!(!root.join("classes").exists(), "nothing of jbuild's own was compiled");
+    // A jbuild.toml: the teacher wants jbuild's cases too, and the stray
+    // input is then the configuration error it is.
+    std::fs::write(root.join("jbuild.toml"), "").unwrap();
+    Jbuild::new(&root).args(&["check"]).run().code(2).stderr_has("tests/my-input.in");
+}

@@ -233,10 +233,18 @@ impl Case {
 pub struct Discovered {
     pub cases: Vec<Case>,
     pub notes: Vec<String>,
+    /// Only GitHub Classroom's tests count (see [`discover`]): no JUnit
+    /// tests of jbuild's own either.
+    pub classroom_only: bool,
 }
 
 /// Every case of a project, in a stable order. `blessing`: a `.in` without
 /// its `.out` is a case whose `.out` `--bless` is to write.
+///
+/// A repository graded by GitHub Classroom's tests, without a `jbuild.toml`,
+/// is graded by those tests alone, as Classroom graded it: a student's own
+/// `tests/` folder or JUnit classes do not change the grade. A `jbuild.toml`
+/// says the teacher wants jbuild's cases too.
 pub fn discover(ctx: &Context, blessing: bool) -> Result<Discovered> {
     let root = &ctx.project.root;
     let mut tree: Option<SourceTree> = None;
@@ -246,11 +254,22 @@ pub fn discover(ctx: &Context, blessing: bool) -> Result<Discovered> {
     };
     let mut found = Discovered::default();
     let tests = root.join("tests");
-    if tests.is_dir() {
+    let oj = root.join("test");
+    found.classroom_only = crate::project::has_classroom_tests(root) && !root.join(SETTINGS_FILE).is_file();
+    if found.classroom_only {
+        let left_out: Vec<&str> =
+            [("tests/", &tests), ("test/", &oj)].into_iter().filter(|(_, p)| p.is_dir()).map(|(n, _)| n).collect();
+        if !left_out.is_empty() {
+            found.notes.push(format!(
+                "grading only the GitHub Classroom tests, as Classroom did: {} and JUnit tests are left out \
+                 (a {SETTINGS_FILE} in the project makes jbuild run its own cases too)",
+                left_out.join(" and ")
+            ));
+        }
+    } else if tests.is_dir() {
         found.cases.extend(tests_dir::cases(root, &tests, &mut default_main, blessing)?);
     }
-    let oj = root.join("test");
-    if oj.is_dir() {
+    if oj.is_dir() && !found.classroom_only {
         found.cases.extend(oj::cases(root, &oj, &mut default_main, blessing)?);
     }
     for (index, table) in ctx.project.settings.checks.iter().enumerate() {
