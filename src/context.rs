@@ -1,14 +1,14 @@
 //! What every command works with: where the user stands, how to talk to
 //! them, the project (or the way to find projects), and the JDK.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::Result;
 
-use crate::project::Project;
 use crate::project::settings::SettingsOverrides;
+use crate::project::{Project, discover};
 use crate::term::Status;
 use crate::toolchain::java::{Launch, java_command};
 use crate::toolchain::javac::Javac;
@@ -29,6 +29,23 @@ impl Workspace {
     /// The project around the folder jbuild works from.
     pub fn context(&self) -> Result<Context> {
         Ok(Context::new(self.cwd.clone(), Project::load(&self.cwd, false, &self.overrides)?, self.status))
+    }
+
+    /// The project around the working folder or, when there is none, around
+    /// `target`, a file or folder the user named (`jbuild run ex2/Main.java`
+    /// from the folder above the project), as javac and java would find it.
+    pub fn context_for(&self, target: Option<&OsStr>) -> Result<Context> {
+        let start = match target.map(|t| self.cwd.join(t)) {
+            Some(path) if path.exists() && discover(&self.cwd).is_err() => {
+                if path.is_dir() {
+                    path
+                } else {
+                    path.parent().map_or_else(|| self.cwd.clone(), Path::to_path_buf)
+                }
+            }
+            _ => self.cwd.clone(),
+        };
+        Ok(Context::new(self.cwd.clone(), Project::load(&start, false, &self.overrides)?, self.status))
     }
 
     /// The project rooted at `dir` (for commands that work on several).

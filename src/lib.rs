@@ -30,7 +30,9 @@ pub fn run(cli: cli::Cli, dash_dash_first: Option<bool>) -> Result<ExitStatus> {
     let Config { workspace, action } = Config::from_cli(cli, dash_dash_first)?;
     match &action {
         Action::Compile { targets } => compile::command(&workspace, targets),
-        Action::Run { target, args } => run_command::command(&workspace.context()?, target.as_deref(), args),
+        Action::Run { target, args } => {
+            run_command::command(&workspace.context_for(target.as_deref())?, target.as_deref(), args)
+        }
         Action::List { all, format } => list::command(&workspace.context()?, *all, *format),
         Action::Clean => clean::command(&workspace.context()?),
         Action::Watch { then } => watch::command(&workspace, then),

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::context::{Context, Workspace};
 use crate::error::usage;
-use crate::project::{discover, is_project_dir, projects_below};
+use crate::project::{discover, has_java_files, is_project_dir, projects_below};
 
 /// A project folder and what loading it gave: a project that cannot load
 /// (a bad jbuild.toml) is one failure among many, not the end of the run.
@@ -35,13 +35,15 @@ pub fn find(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<Found>> {
             if !dir.is_dir() {
                 return Err(usage(format!("{}: no such folder", path.display())));
             }
-            if is_project_dir(&dir) {
+            // Named on the command line, a folder with Java files is a project.
+            if is_project_dir(&dir) || has_java_files(&dir) {
                 roots.insert(dir);
             } else {
                 let below = projects_below(&dir);
                 if below.is_empty() {
                     return Err(usage(format!(
-                        "{}: no Java project in it (a folder with src/, jbuild.toml, Java files or GitHub Classroom tests)",
+                        "{}: no Java project in it (a folder with src/, jbuild.toml, GitHub Classroom tests, \
+                         or Java files beside tests/ or test/)",
                         path.display()
                     )));
                 }
@@ -51,7 +53,8 @@ pub fn find(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<Found>> {
     }
     if roots.is_empty() {
         return Err(usage(format!(
-            "no Java projects at or below {} (a project is a folder with src/, jbuild.toml, Java files or GitHub Classroom tests)",
+            "no Java projects at or below {} (a project is a folder with src/, jbuild.toml, GitHub Classroom tests, \
+             or Java files beside tests/ or test/; name a folder of Java files to check it: `jbuild check ex1`)",
             workspace.cwd.display()
         )));
     }

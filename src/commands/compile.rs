@@ -9,16 +9,23 @@ use anyhow::{Result, bail};
 use crate::build::{Request, build};
 use crate::context::Workspace;
 use crate::error::ExitStatus;
-use crate::project::is_project_dir;
 use crate::project::target::resolve_source;
+use crate::project::{discover, has_java_files, is_project_dir};
 use crate::toolchain::javac::Javac;
 
 pub fn command(workspace: &Workspace, targets: &[OsString]) -> Result<ExitStatus> {
-    let projects: Vec<&OsString> = targets.iter().filter(|t| is_project_dir(&workspace.cwd.join(t))).collect();
+    // Outside any project, a folder of Java files named on the command line
+    // is a project too (`jbuild compile ex1 ex2` over exercise folders).
+    let outside = std::cell::OnceCell::new();
+    let is_project = |dir: &Path| {
+        is_project_dir(dir)
+            || (dir.is_dir() && *outside.get_or_init(|| discover(&workspace.cwd).is_err()) && has_java_files(dir))
+    };
+    let projects: Vec<&OsString> = targets.iter().filter(|t| is_project(&workspace.cwd.join(t))).collect();
     if !projects.is_empty() && projects.len() == targets.len() {
         return compile_projects(workspace, &projects);
     }
-    let ctx = workspace.context()?;
+    let ctx = workspace.context_for(targets.first().map(OsString::as_os_str))?;
     let files = targets.iter().map(|t| resolve_source(&ctx.project, &ctx.cwd, t)).collect::<Result<Vec<_>>>()?;
     let request = if files.is_empty() { Request::WholeTree } else { Request::Files(files) };
     build(&ctx, &request, &mut ctx.javac())?;

@@ -414,6 +414,9 @@ pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
         if let Some(marker) = PROJECT_MARKERS.iter().find(|m| dir.join(m).is_file()) {
             return Ok((dir.to_path_buf(), format!("it has {marker}")));
         }
+        if let Some(ide_file) = ide::ide_project_file(dir) {
+            return Ok((dir.to_path_buf(), format!("it has {ide_file}")));
+        }
     }
     // Nothing marks a project above: Java files right here make one.
     if has_java_files(&start) {
@@ -422,7 +425,7 @@ pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
     Err(usage(format!(
         "no Java project found at {} or above it: jbuild looks for a folder with {SETTINGS_FILE}, a src/ folder, \
          GitHub Classroom tests (.github/classroom/autograding.json, .github/workflows/classroom.yml), \
-         a build file (pom.xml, build.gradle), Eclipse's .classpath \
+         a build file (pom.xml, build.gradle), Eclipse's .classpath, VS Code's or IntelliJ's project settings \
          or .java files (run from the project, its src/ or classes/, or pass -C DIR)",
         start.display()
     )))
@@ -546,6 +549,7 @@ pub fn is_project_dir(dir: &Path) -> bool {
         || dir.join("src").is_dir()
         || has_classroom_tests(dir)
         || PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file())
+        || ide::ide_project_file(dir).is_some()
         || ((dir.join("tests").is_dir() || dir.join("test").is_dir()) && has_java_files(dir))
 }
 

@@ -442,3 +442,50 @@ fn doctor_explains_the_layout_and_the_problems() {
     let nowhere = tempfile::tempdir().unwrap();
     Jbuild::new(nowhere.path()).args(&["doctor"]).run().code(1).stdout_has("problem     no Java project found");
 }
+
+#[test]
+fn folders_of_java_files_named_from_above_are_projects() {
+    let p = bare();
+    for ex in ["ex1", "ex2"] {
+        p.write(
+            &format!("{ex}/Main.java"),
+            &format!(
+                "public class Main {{ public static void main(String[] a) {{ System.out.println(\"{ex}\"); }} }}\n"
+            ),
+        );
+    }
+    p.write(
+        "more/h2/src/hello/Main.java",
+        "package hello;\npublic class Main { public static void main(String[] a) { System.out.println(\"h2\"); } }\n",
+    );
+    // Above the exercises, where no project is: each folder named is one.
+    p.jbuild(&["compile", "ex1", "ex2"]).run().success();
+    assert!(p.exists("ex1/classes/Main.class") && p.exists("ex2/classes/Main.class"));
+    // A file's project is found from the file, as javac and java would.
+    p.jbuild(&["run", "ex2/Main.java"]).run().success().stdout_is("ex2\n");
+    p.jbuild_in("more", &["run", "h2/src/hello/Main.java"]).run().success().stdout_is("h2\n");
+    p.jbuild_in("more", &["compile", "h2/src/hello/Main.java"]).run().success();
+    // A folder of Java files named to check is a project (without cases here).
+    p.jbuild(&["check", "ex1"]).run().code(2).stderr_has("no check cases found in 1 project");
+    // Nothing named: the message says what makes a project.
+    bare().jbuild(&["check"]).run().code(2).stderr_has("Java files beside tests/ or test/");
+}
+
+#[test]
+fn vs_code_settings_naming_java_sources_make_a_project() {
+    let p = bare();
+    p.write(
+        ".vscode/settings.json",
+        r#"{ "java.project.sourcePaths": ["app/src"], "java.project.outputPath": "bin" }"#,
+    );
+    p.write(
+        "app/src/shop/Till.java",
+        "package shop;\npublic class Till { public static void main(String[] a) { System.out.println(\"till\"); } }\n",
+    );
+    p.jbuild(&["run"]).run().success().stdout_is("till\n");
+    assert!(p.exists("bin/shop/Till.class"));
+    // Settings of another kind do not make a project.
+    let other = bare();
+    other.write(".vscode/settings.json", r#"{ "editor.tabSize": 4 }"#);
+    other.jbuild(&["run"]).run().code(2).stderr_has("no Java project found");
+}

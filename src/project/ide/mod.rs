@@ -67,9 +67,17 @@ pub fn read(root: &Path) -> IdeFiles {
     files
 }
 
-/// Whether `dir` has an IDE file that names a Java layout.
-pub fn has_ide_project(dir: &Path) -> bool {
-    dir.join(eclipse::FILE).is_file() || dir.join(".idea").is_dir()
+/// The IDE file that makes `dir` a Java project's folder, if any: VS Code
+/// settings naming Java source folders, or IntelliJ's `.idea/`. (Eclipse's
+/// `.classpath` is a project marker of its own.)
+pub fn ide_project_file(dir: &Path) -> Option<&'static str> {
+    let vscode = dir.join(vscode::FILE);
+    if vscode.is_file()
+        && read_small_file(&vscode, vscode::FILE).is_ok_and(|text| text.contains("java.project.sourcePaths"))
+    {
+        return Some(vscode::FILE);
+    }
+    dir.join(".idea").is_dir().then_some(".idea/")
 }
 
 /// The text of a small regular file (not a FIFO, device or directory), or
