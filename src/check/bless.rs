@@ -21,7 +21,7 @@ use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, Uid};
 
 use super::cases::{Case, Text};
 use super::compare::Compare;
-use super::java_case::{Judged, compare_of};
+use super::java_case::{Judged, Texts, compare_of};
 use super::runner::Execution;
 use super::verdict::Verdict;
 use super::{CheckOptions, CheckProject};
@@ -38,7 +38,13 @@ pub struct Ledger {
 /// Blesses the case's expected output with what the program printed, when
 /// that is what `--bless` is for; `None` leaves the case to be judged as
 /// usual (it passes as it is, or it is not a case `--bless` rewrites).
-pub fn bless(project: &CheckProject, case: &Case, execution: &Execution, options: &CheckOptions) -> Option<Judged> {
+pub fn bless(
+    project: &CheckProject,
+    case: &Case,
+    texts: &Texts,
+    execution: &Execution,
+    options: &CheckOptions,
+) -> Option<Judged> {
     let Text::File(path) = &case.expected else { return None };
     let shown = relative(&project.ctx.cwd, path);
     let compare = compare_of(case, options);
@@ -53,7 +59,7 @@ pub fn bless(project: &CheckProject, case: &Case, execution: &Execution, options
             return None;
         }
         let stdout = String::from_utf8_lossy(&execution.stdout);
-        if !matches!(case.expected.read().and_then(|expected| compare.matches(&expected, &stdout)), Ok(false)) {
+        if !matches!(compare.matches(&texts.expected, &stdout), Ok(false)) {
             return None;
         }
     }

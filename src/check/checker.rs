@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::cases::{Case, Text, open_case_file};
-use super::java_case::{Judged, memory_mib, timeout};
+use super::cases::Case;
+use super::java_case::{Judged, Texts, memory_mib, timeout};
 use super::runner::{Execution, Limits, Stdin, execute};
 use super::verdict::Verdict;
 use super::{CASE_JVM_FLAGS, CheckOptions, CheckProject};
@@ -81,8 +81,15 @@ impl Checker {
 }
 
 /// Runs the case's checker on the program's `stdout`.
-pub fn judge(project: &CheckProject, case: &Case, checker: &Checker, stdout: &[u8], options: &CheckOptions) -> Judged {
-    match run(project, case, checker, stdout, options) {
+pub fn judge(
+    project: &CheckProject,
+    case: &Case,
+    checker: &Checker,
+    texts: &Texts,
+    stdout: &[u8],
+    options: &CheckOptions,
+) -> Judged {
+    match run(project, case, checker, texts, stdout, options) {
         Ok(execution) => verdict(&execution, timeout(case, options), options.output_limit),
         Err(e) => Judged::config(format!("checker failed: {e:#}"), String::new()),
     }
@@ -92,15 +99,18 @@ fn run(
     project: &CheckProject,
     case: &Case,
     checker: &Checker,
+    texts: &Texts,
     stdout: &[u8],
     options: &CheckOptions,
 ) -> Result<Execution> {
     let sandbox = &project.sandbox;
     let scratch = sandbox.scratch()?;
+    // Copies in jbuild's own part of the scratch folder: the checker
+    // cannot change the project's files, and a `--run-as` user can read them.
     let files = [scratch.file("input"), scratch.file("output"), scratch.file("expected")];
-    copy_text(case.stdin.as_ref(), &files[0])?;
-    std::fs::write(&files[1], stdout).context("writing the output for the checker")?;
-    copy_text(Some(&case.expected), &files[2])?;
+    for (file, bytes) in files.iter().zip([texts.input.as_bytes(), stdout, texts.expected.as_bytes()]) {
+        write_new(file, bytes)?;
+    }
     let paths: Vec<OsString> = files.iter().map(|f| f.clone().into_os_string()).collect();
     let root = &project.ctx.project.root;
     let mut command = match checker {
@@ -128,20 +138,18 @@ fn run(
     execute(&mut command, Stdin::Empty, &limits)
 }
 
-/// The case's input or expected output as a file of the checker's scratch
-/// folder (a copy: the checker cannot change the project's files, and a
-/// `--run-as` user can read it). No input is an empty file.
-fn copy_text(text: Option<&Text>, to: &Path) -> Result<()> {
-    let mut file = std::fs::File::create(to).with_context(|| format!("creating {}", to.display()))?;
-    match text {
-        None => {}
-        Some(Text::Inline(text)) => std::io::Write::write_all(&mut file, text.as_bytes())?,
-        Some(Text::File(path)) => {
-            std::io::copy(&mut open_case_file(path)?, &mut file)
-                .with_context(|| format!("copying {}", path.display()))?;
-        }
-    }
-    Ok(())
+/// Writes a new file (never through a symlink or over a file planted
+/// there), readable by a `--run-as` user.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o644)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// What the checker's exit and output say.

@@ -93,19 +93,47 @@ pub fn compare_of(case: &Case, options: &CheckOptions) -> Compare {
     options.compare.clone().or_else(|| case.compare.clone()).unwrap_or_default()
 }
 
+/// A case's input and expected output as the repository held them before
+/// the program ran: what it is judged against, whatever the program then
+/// writes into the project (without `--run-as` it runs as you, and can).
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    pub input: String,
+    pub expected: String,
+}
+
+impl Texts {
+    /// `blessing`: an expected-output file that does not exist yet is
+    /// empty (`--bless` is to write it).
+    pub fn read(case: &Case, blessing: bool) -> Result<Texts> {
+        let input = case.stdin.as_ref().map(Text::read).transpose()?.unwrap_or_default();
+        let expected = match &case.expected {
+            Text::File(path) if blessing && std::fs::symlink_metadata(path).is_err() => String::new(),
+            expected => expected.read()?,
+        };
+        Ok(Texts { input, expected })
+    }
+}
+
 /// Turns what the program did into a verdict: a run that failed on its
 /// own (limits, crash, exit code) is judged on that; otherwise its output
 /// is blessed (`--bless`), checked by the case's checker, or compared. A
 /// failure shows the case's input.
-pub fn judge(project: &CheckProject, case: &Case, execution: &Execution, options: &CheckOptions) -> Judged {
+pub fn judge(
+    project: &CheckProject,
+    case: &Case,
+    texts: &Texts,
+    execution: &Execution,
+    options: &CheckOptions,
+) -> Judged {
     let mut judged = match failed_run(case, execution, options) {
         Some(judged) => judged,
         None => {
-            let blessed = options.bless.then(|| super::bless::bless(project, case, execution, options)).flatten();
+            let blessed = options.bless.then(|| super::bless::bless(project, case, texts, execution, options)).flatten();
             match (blessed, &case.checker) {
                 (Some(judged), _) => judged,
-                (None, Some(checker)) => super::checker::judge(project, case, checker, &execution.stdout, options),
-                (None, None) => compare(case, execution, options),
+                (None, Some(checker)) => super::checker::judge(project, case, checker, texts, &execution.stdout, options),
+                (None, None) => compare(case, texts, execution, options),
             }
         }
     };
@@ -113,7 +141,7 @@ pub fn judge(project: &CheckProject, case: &Case, execution: &Execution, options
         judged.message.push_str("; --bless does not rewrite an inline `stdout` in jbuild.toml: change it by hand");
     }
     if !judged.verdict.passed() && judged.verdict != Verdict::ConfigError {
-        append_input(case, &mut judged.details);
+        append_input(case, texts, &mut judged.details);
     }
     judged
 }
@@ -174,27 +202,29 @@ fn failed_run(case: &Case, execution: &Execution, options: &CheckOptions) -> Opt
 }
 
 /// The output against the expected output, by the case's comparison.
-fn compare(case: &Case, execution: &Execution, options: &CheckOptions) -> Judged {
+fn compare(case: &Case, texts: &Texts, execution: &Execution, options: &CheckOptions) -> Judged {
     let stdout = String::from_utf8_lossy(&execution.stdout);
     let compare = compare_of(case, options);
-    match case.expected.read().and_then(|expected| Ok((compare.matches(&expected, &stdout)?, expected))) {
-        Ok((true, _)) => Judged::new(Verdict::Pass, String::new(), String::new()),
-        Ok((false, expected)) => {
+    let expected = &texts.expected;
+    match compare.matches(expected, &stdout) {
+        Ok(true) => Judged::new(Verdict::Pass, String::new(), String::new()),
+        Ok(false) => {
             let mut details = String::new();
             let strict = matches!(compare, Compare::Exact | Compare::Lines | Compare::Trimmed);
-            if strict && Compare::Tokens.matches(&expected, &stdout).unwrap_or(false) {
+            if strict && Compare::Tokens.matches(expected, &stdout).unwrap_or(false) {
                 details.push_str("note: it would pass with compare = tokens (only the whitespace differs)\n");
             }
-            details.push_str(&diff::unified(&expected, &stdout));
+            details.push_str(&diff::unified(expected, &stdout));
             Judged::new(Verdict::WrongOutput, format!("output differs ({compare} comparison)"), details)
         }
-        Err(e) => Judged::new(Verdict::RuntimeError, format!("{e:#}"), String::new()),
+        // A regular expression that does not compile: the case is misconfigured.
+        Err(e) => Judged::config(format!("{e:#}"), String::new()),
     }
 }
 
 /// Adds the case's arguments and input (its first lines) to a failure's
 /// details.
-fn append_input(case: &Case, details: &mut String) {
+fn append_input(case: &Case, texts: &Texts, details: &mut String) {
     let mut shown = String::new();
     if let Program::Java { args, .. } = &case.program
         && !args.is_empty()
@@ -203,8 +233,8 @@ fn append_input(case: &Case, details: &mut String) {
             args.iter().map(|a| crate::toolchain::process::shell_quote(std::ffi::OsStr::new(a))).collect();
         shown.push_str(&format!("arguments: {}\n", quoted.join(" ")));
     }
-    if let Some(input) = case.stdin.as_ref().and_then(|s| s.read().ok()).filter(|i| !i.is_empty()) {
-        shown.push_str(&format!("input:\n{}", tail_head(&input, 20)));
+    if !texts.input.is_empty() {
+        shown.push_str(&format!("input:\n{}", tail_head(&texts.input, 20)));
     }
     if shown.is_empty() {
         return;

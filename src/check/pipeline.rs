@@ -219,9 +219,19 @@ fn run_java_case(project: &CheckProject, case: &Case, compiled: &Compiled, optio
         result.details = diagnostics.clone();
         return sealed(result, options);
     }
+    // Read before the program runs (see `Texts`); a case file jbuild
+    // cannot read is the case's configuration error, not the program's.
+    let texts = match java_case::Texts::read(case, options.bless) {
+        Ok(texts) => texts,
+        Err(e) => {
+            result.verdict = Verdict::ConfigError;
+            result.message = format!("{e:#}");
+            return sealed(result, options);
+        }
+    };
     match java_case::execute_case(project, case, class, args, options) {
         Ok(execution) => {
-            let judged = java_case::judge(project, case, &execution, options);
+            let judged = java_case::judge(project, case, &texts, &execution, options);
             result.record(&execution, judged.verdict, judged.message, judged.details);
             result.credit = judged.credit;
             result.blessed = judged.blessed;

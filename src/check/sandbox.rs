@@ -4,6 +4,7 @@
 //! `CLASSPATH`, ...) reaches it unless named in the `env` setting.
 
 use std::ffi::OsString;
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -20,9 +21,12 @@ pub struct Sandbox {
 }
 
 /// A case's scratch folder: `work/` (its working folder), `tmp/` (for
-/// `TMPDIR` and `java.io.tmpdir`), and the place where the JVM leaves its
-/// out-of-memory marker. Belongs to the `--run-as` user when there is one.
-/// Removed when dropped, and by the abort handler if jbuild is interrupted.
+/// `TMPDIR` and `java.io.tmpdir`, and where the JVM leaves its
+/// out-of-memory marker), and files of jbuild's own (a checker's inputs,
+/// the JUnit launcher). `work/` and `tmp/` belong to the `--run-as` user
+/// when there is one; the folder itself stays jbuild's, so that user can
+/// neither change nor replace jbuild's files in it. Removed when dropped,
+/// and by the abort handler if jbuild is interrupted.
 pub struct Scratch {
     dir: tempfile::TempDir,
 }
@@ -47,10 +51,11 @@ impl Scratch {
         self.dir.path().join(name)
     }
 
-    /// Created by the JVM (`-XX:OnOutOfMemoryError`) when the program ran
-    /// out of memory: printing "OutOfMemoryError" does not create it.
+    /// Created by the JVM (`-XX:OnOutOfMemoryError`, as the case's user)
+    /// when the program ran out of memory: printing "OutOfMemoryError" does
+    /// not create it.
     pub fn oom_marker(&self) -> PathBuf {
-        self.dir.path().join("out-of-memory")
+        self.tmp().join(".jbuild-out-of-memory")
     }
 }
 
@@ -89,9 +94,12 @@ impl Sandbox {
             std::fs::create_dir(&folder).context("creating a scratch folder")?;
         }
         if let Some(user) = self.user() {
-            for folder in [scratch.dir.path().to_path_buf(), scratch.work(), scratch.tmp()] {
+            for folder in [scratch.work(), scratch.tmp()] {
                 user.chown(&folder)?;
             }
+            // The case's user may pass through to its folders, no more.
+            std::fs::set_permissions(scratch.root(), std::fs::Permissions::from_mode(0o711))
+                .context("opening the scratch folder to the --run-as user")?;
         }
         Ok(scratch)
     }

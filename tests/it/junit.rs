@@ -444,3 +444,26 @@ fn running_out_of_memory_and_printing_too_much_are_their_own_verdicts() {
     assert!(line_of(&out.stdout, "calc.LimitsTest/quiet").starts_with("PASS"));
     assert!(!out.stdout.contains("OnOutOfMemoryError"), "the JVM's notice is not a test's output:\n{}", out.stdout);
 }
+
+#[test]
+#[cfg_attr(not(jbuild_junit), ignore = "needs the JUnit Platform jar (Debian/Ubuntu package junit5)")]
+#[cfg_attr(not(jbuild_root), ignore = "needs root: --run-as switches users")]
+fn a_run_as_test_cannot_touch_the_launcher_that_reports_its_results() {
+    let p = calc_project();
+    // The launcher's folder is the first class path entry: a test that could
+    // replace it (or rename it away) could forge every later result.
+    jupiter_test(
+        &p,
+        "CalcTest",
+        "",
+        r#"@Test void launcherIsOutOfReach() throws Exception {
+               var launcher = java.nio.file.Path.of(System.getProperty("java.class.path").split(":")[0]);
+               assertFalse(java.nio.file.Files.isWritable(launcher), "launcher folder writable");
+               assertFalse(java.nio.file.Files.isWritable(launcher.getParent()), "scratch folder writable");
+               assertFalse(launcher.toFile().renameTo(launcher.resolveSibling("moved").toFile()), "launcher folder renamed");
+           }"#,
+    );
+    p.open_to_everyone();
+    let out = p.jbuild(&["check", "--run-as", "nobody"]).run();
+    out.success().stdout_has("1 passed, 0 failed");
+}

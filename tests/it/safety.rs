@@ -314,3 +314,17 @@ fn the_daemon_serves_a_client_while_another_sits_idle() {
     drop(idle);
     p.jbuild(&["daemon", "stop"]).env("JBUILD_CACHE_DIR", cache.path()).run().success();
 }
+
+#[test]
+fn a_program_that_rewrites_its_expected_output_is_judged_against_the_original() {
+    // Without --run-as a program runs as you and can write the project's
+    // files; what it is judged against was read before it ran.
+    let p = project_with(
+        "evil.Tamper",
+        r#"var classes = java.nio.file.Path.of(System.getProperty("java.class.path").split(":")[0]);
+           java.nio.file.Files.writeString(classes.resolveSibling("tests/evil.Tamper/case.out"), "FORGED\n");
+           System.out.println("FORGED");"#,
+        "REAL\n",
+    );
+    p.jbuild(&["check"]).run().code(1).stdout_has("WRONG").stdout_has("-REAL").stdout_has("+FORGED");
+}
