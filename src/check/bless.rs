@@ -132,10 +132,7 @@ pub fn write_inside(root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
         }
         Err(e) => return Err(anyhow::Error::new(e).context(format!("reading {}", inside.display()))),
     };
-    let mut random = [0u8; 8];
-    getrandom::fill(&mut random).expect("the OS random source");
-    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let temp = format!(".{}.jbuild-bless-{hex}", name.to_string_lossy());
+    let temp = format!(".{}.jbuild-bless-{}", name.to_string_lossy(), crate::toolchain::frame::nonce());
     let fd = open(Some(&dir), OsStr::new(&temp), OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW)
         .with_context(|| format!("creating a file beside {}", inside.display()))?;
     let written = (|| -> std::io::Result<()> {

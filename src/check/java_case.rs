@@ -129,10 +129,13 @@ pub fn judge(
     let mut judged = match failed_run(case, execution, options) {
         Some(judged) => judged,
         None => {
-            let blessed = options.bless.then(|| super::bless::bless(project, case, texts, execution, options)).flatten();
+            let blessed =
+                options.bless.then(|| super::bless::bless(project, case, texts, execution, options)).flatten();
             match (blessed, &case.checker) {
                 (Some(judged), _) => judged,
-                (None, Some(checker)) => super::checker::judge(project, case, checker, texts, &execution.stdout, options),
+                (None, Some(checker)) => {
+                    super::checker::judge(project, case, checker, texts, &execution.stdout, options)
+                }
                 (None, None) => compare(case, texts, execution, options),
             }
         }

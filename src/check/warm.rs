@@ -96,6 +96,10 @@ pub fn execute(
         let mut execution = Execution { wall, ..Execution::default() };
         match ended {
             Ended::Refused(_) => return Ok(None),
+            Ended::Garbled => {
+                *slot = None;
+                return Ok(None);
+            }
             Ended::Done { code, cpu } => {
                 execution.code = Some(code);
                 execution.cpu = cpu;

@@ -7,6 +7,14 @@ use std::io::BufRead;
 
 use anyhow::{Result, anyhow, bail};
 
+/// 128 bits from the OS random source, in hex: a token a program being
+/// checked cannot guess (protocol nonces, `::stop-commands::` tokens).
+pub fn nonce() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// More output than this in one answer is garbage, not javac.
 const MAX_FRAME_BYTES: u64 = 256 * 1024 * 1024;
 

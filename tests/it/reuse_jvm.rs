@@ -38,6 +38,18 @@ const PROGRAMS: &[(&str, &str, &[Case])] = &[
     ),
     ("Flood", "while (true) System.out.println(\"blah blah blah blah\");", &[("a", "", "\n")]),
     ("Args", "System.out.println(String.join(\"|\", a));", &[("a", "", "\n")]),
+    // The JVM's real stdout: the program's own in a fresh JVM, never the
+    // runner's channel (a forged reply must not end the case early).
+    (
+        "Forge",
+        "var out = new java.io.FileOutputStream(java.io.FileDescriptor.out); out.write(\"done 0 0\\n\".getBytes()); out.flush(); while (true) { }",
+        &[("a", "", "done 0 0\n")],
+    ),
+    (
+        "RawOut",
+        "var out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true); out.println(\"raw\");",
+        &[("a", "", "raw\n")],
+    ),
 ];
 
 fn project() -> TestProject {
@@ -45,7 +57,11 @@ fn project() -> TestProject {
     for (class, body, cases) in PROGRAMS {
         p.write(
             &format!("src/par/{class}.java"),
-            &format!("package par;\nclass {class} {{\n  static int count;\n  public static void main(String[] a) throws Exception {{ {body} }}\n}}\n"),
+            // Public or not, as students write them: java launches both.
+            &format!(
+                "package par;\n{}class {class} {{\n  static int count;\n  public static void main(String[] a) throws Exception {{ {body} }}\n}}\n",
+                if class.len() % 2 == 0 { "public " } else { "" }
+            ),
         );
         for (name, stdin, stdout) in *cases {
             p.write(&format!("tests/par.{class}/{name}.out"), stdout);
@@ -105,4 +121,25 @@ fn a_warm_jvm_gives_the_verdicts_and_outputs_of_fresh_jvms() {
     for expected in ["pass", "wrong-output", "runtime-error", "timeout", "memory-limit", "output-limit"] {
         assert!(verdicts.contains(&expected), "the programs cover {expected}: {verdicts:?}");
     }
+}
+
+#[test]
+fn cases_really_share_a_warm_jvm() {
+    let p = TestProject::empty();
+    p.write("src/w/Pid.java", "package w;\nclass Pid { public static void main(String[] a) { System.out.println(ProcessHandle.current().pid()); } }\n");
+    p.write("src/w/Pub.java", "package w;\npublic class Pub { public static void main(String[] a) { System.out.println(ProcessHandle.current().pid()); } }\n");
+    for case in ["tests/w.Pid/a.out", "tests/w.Pid/b.out", "tests/w.Pub/a.out"] {
+        p.write(case, "\n");
+    }
+    let pids = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["check", "--format", "json", "-j", "1"];
+        args.extend(extra);
+        let out = p.jbuild(&args).run();
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        json["cases"].as_array().unwrap().iter().map(|c| c["stdout"].as_str().unwrap().to_owned()).collect()
+    };
+    let warm = pids(&["--reuse-jvm"]);
+    assert!(warm.iter().all(|pid| pid == &warm[0]), "one runner JVM ran every case: {warm:?}");
+    let fresh = pids(&[]);
+    assert!(fresh[0] != fresh[1] && fresh[1] != fresh[2], "a JVM per case: {fresh:?}");
 }

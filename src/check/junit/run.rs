@@ -27,9 +27,10 @@ use crate::check::verdict::{CaseResult, Verdict};
 use crate::check::{CASE_JVM_FLAGS, CheckOptions, CheckProject, Prepared, jvm_start_failure, tail, without_oom_notice};
 use crate::scanner::test_classes::{TestClass, TestMethod};
 use crate::term::relative;
+use crate::toolchain::frame::nonce;
 use crate::toolchain::java::{Launch, java_command};
 use crate::toolchain::junit::events::{self, Thrown};
-use crate::toolchain::junit::launcher::{LaunchRequest, MAIN_CLASS, copy_classes, ensure_compiled, nonce};
+use crate::toolchain::junit::launcher::{LaunchRequest, MAIN_CLASS, copy_classes, ensure_compiled};
 
 /// Output kept per test and stream.
 const CAPTURE: usize = 64 * 1024;

@@ -15,9 +15,7 @@ const MAX_ERRORS: usize = 10;
 /// workflow commands: 128 bits from the OS random source, unpredictable to
 /// the program being checked.
 pub fn stop_token() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the OS random source");
-    format!("jbuild-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!("jbuild-{}", crate::toolchain::frame::nonce())
 }
 
 /// Escapes a workflow command's message.

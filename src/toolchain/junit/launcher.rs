@@ -86,11 +86,6 @@ impl LaunchRequest {
 }
 
 /// 128 random bits as hex: the event lines' prefix, which a test cannot guess.
-pub fn nonce() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the OS random source");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[cfg(test)]
 mod tests {

@@ -3,14 +3,17 @@
  * another in this JVM, each case's main class in a fresh class loader, so
  * only the first case pays for JVM start-up.
  *
- * Protocol "jbuild-runner 1", UTF-8, over stdin/stdout. Text fields are one
+ * Protocol "jbuild-runner 2", UTF-8, over stdin/stdout. Text fields are one
  * line each, with '\' written as "\\", newline as "\n" and CR as "\r".
  *
- *   runner -> jbuild, once:  "jbuild-runner 1\n"
- *   jbuild -> runner:        "run <count>\n" then <count> fields: stdin file ("" for no input),
- *                            stdout file, stderr file, output limit in bytes, class path
+ *   runner -> jbuild, once:  "jbuild-runner 2\n"
+ *   jbuild -> runner:        "run <count>\n" then <count> fields: a nonce, stdin file ("" for no
+ *                            input), stdout file, stderr file, output limit in bytes, class path
  *                            (path-separator joined), main class, then the program's arguments
- *   runner -> jbuild:        "done <exit code> <cpu nanoseconds>\n" when main and every
+ *   runner -> jbuild:        every reply starts with the request's nonce and a space, so a
+ *                            program that writes to the real stdout (FileDescriptor.out) cannot
+ *                            forge one: jbuild then runs the case again in a fresh JVM.
+ *                            "done <exit code> <cpu nanoseconds>\n" when main and every
  *                            non-daemon thread it started have ended; the program's output is
  *                            in the two files;
  *                        or  "oom <cpu nanoseconds>\n": it ran out of memory (the runner exits);
@@ -41,7 +44,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URL;
@@ -58,7 +60,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 public final class JbuildRunner {
-    private static final String PROTOCOL = "jbuild-runner 1";
+    private static final String PROTOCOL = "jbuild-runner 2";
     private static final int OUTPUT_LIMIT_EXIT = 77;
 
     /** The streams of the case running now, flushed if it ends the JVM. */
@@ -82,9 +84,11 @@ public final class JbuildRunner {
             for (int i = 0; i < count; i++) {
                 fields[i] = unescape(in.readLine());
             }
-            String reply = runCase(fields);
+            // Only in this frame's locals, out of the program's reach.
+            String nonce = fields[0];
+            String reply = runCase(Arrays.copyOfRange(fields, 1, count));
             emptyFolder(cwd);
-            send(out, reply);
+            send(out, nonce + " " + reply);
             if (outOfMemory) {
                 return;
             }
@@ -110,9 +114,12 @@ public final class JbuildRunner {
             if (!Modifier.isStatic(method.getModifiers()) || method.getReturnType() != void.class) {
                 return "refused no static main\n";
             }
-            main = MethodHandles.publicLookup().findStatic(mainClass, "main",
-                    MethodType.methodType(void.class, String[].class));
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            // java launches a class that is not public too (`class Main`, as
+            // students write it): so does this runner.
+            method.setAccessible(true);
+            main = MethodHandles.lookup().unreflect(method);
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError
+                 | RuntimeException e) {
             return "refused " + escape(e.toString()) + "\n";
         }
 

@@ -17,13 +17,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
-use super::frame::{escape, read_line};
+use super::frame::{escape, nonce, read_line};
 use super::process::{Io, Spawned, ToolCommand};
 
 /// The runner's source, compiled on first use with the selected JDK.
 pub const SOURCE: &str = include_str!("JbuildRunner.java");
 /// The protocol the runner speaks; see the comment at the top of `JbuildRunner.java`.
-pub const PROTOCOL: &str = "jbuild-runner 1";
+pub const PROTOCOL: &str = "jbuild-runner 2";
 /// The runner's exit code when a case printed more than its limit.
 pub const OUTPUT_LIMIT_EXIT: i32 = 77;
 
@@ -53,6 +53,10 @@ pub enum Ended {
     Exited { code: Option<i32>, signal: Option<i32> },
     /// Still running at the time limit: the runner was killed.
     TimedOut,
+    /// Something else than the runner's reply came on its channel: the
+    /// program wrote to the JVM's real stdout. The runner was killed; the
+    /// case must run in a fresh JVM, where that output is its stdout.
+    Garbled,
 }
 
 /// The runner's class folder for `jdk` in the cache folder `cache`,
@@ -112,7 +116,9 @@ impl Runner {
     /// or `Refused` the runner is gone and must be dropped.
     pub fn run(&mut self, request: &Request, timeout: Duration) -> Result<Ended> {
         let classpath = std::env::join_paths(request.classpath).context("joining the classpath")?;
+        let nonce = nonce();
         let mut fields: Vec<String> = vec![
+            nonce.clone(),
             request.stdin.map(|p| p.to_string_lossy().into_owned()).unwrap_or_default(),
             request.stdout.to_string_lossy().into_owned(),
             request.stderr.to_string_lossy().into_owned(),
@@ -139,7 +145,13 @@ impl Runner {
                 return Ok(Ended::TimedOut);
             }
         };
-        parse_reply(&reply)
+        match reply.strip_prefix(&nonce).and_then(|rest| rest.strip_prefix(' ')) {
+            Some(reply) => parse_reply(reply),
+            None => {
+                self.child.kill();
+                Ok(Ended::Garbled)
+            }
+        }
     }
 
     /// How the runner's JVM ended (it closed its output).
