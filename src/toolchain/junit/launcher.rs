@@ -85,8 +85,6 @@ impl LaunchRequest {
     }
 }
 
-/// 128 random bits as hex: the event lines' prefix, which a test cannot guess.
-
 #[cfg(test)]
 mod tests {
     use super::*;
