@@ -136,7 +136,7 @@ impl Project {
         if let Some(ide_file) = classes_from_ide {
             // An output folder the IDE names but jbuild must not write to
             // (the sources' own folder) is the IDE's business: use jbuild's.
-            if let Err(why) = check_output_folder(&root, &roots, &classes, &classes_setting) {
+            if let Err(why) = check_output_folder(&root, &roots, &classes, false) {
                 explanation.notes.push(format!("not sharing the output folder of {ide_file}: {why}"));
                 classes_setting = PathBuf::from("classes");
                 classes = root.join("classes");
@@ -144,14 +144,24 @@ impl Project {
             }
             settings.classes = classes_setting.clone();
         }
-        check_output_folder(&root, &roots, &classes, &classes_setting)
+        // Only a flag may send jbuild outside the project: a repository's
+        // jbuild.toml is not trusted to (another student's sources, a
+        // folder to write class files into).
+        check_output_folder(&root, &roots, &classes, flags.classes.is_some())
             .map_err(|why| usage(format!("setting `classes` ({}): {why}", classes_setting.display())))?;
-        check_roots_inside(&root, &roots, &settings)?;
+        check_roots_inside(&root, &roots, &settings, flags.src.is_some())?;
         let lib = match &settings.lib {
             Some(lib) => {
                 let lib = root.join(lib);
                 if !lib.is_dir() {
                     return Err(usage(format!("setting `lib`: {} is not a folder", lib.display())));
+                }
+                if flags.lib.is_none() && !is_inside(&root, &lib) {
+                    return Err(usage(format!(
+                        "setting `lib` in {SETTINGS_FILE}: {} is outside the project {}; pass --lib to use it",
+                        lib.display(),
+                        root.display()
+                    )));
                 }
                 Some(lib)
             }
@@ -456,18 +466,18 @@ pub fn has_java_files(dir: &Path) -> bool {
 /// jbuild deletes stale class files under the output folder and writes
 /// there, so it must stay apart from every source root and inside the
 /// project. Paths are compared normalised (`x/../src` is `src`) and with
-/// symlinks resolved as far as they exist. `setting` is the output folder
-/// as given (an absolute one may lie outside the project).
+/// symlinks resolved as far as they exist. `outside_allowed`: the folder
+/// was named by a flag, which may put it outside the project.
 fn check_output_folder(
     root: &Path,
     roots: &[SourceRoot],
     classes: &Path,
-    setting: &Path,
+    outside_allowed: bool,
 ) -> std::result::Result<(), String> {
-    let (real_root, real_classes) = (real_path(root), real_path(classes));
-    if !setting.is_absolute() && !real_classes.starts_with(&real_root) {
+    let real_classes = real_path(classes);
+    if !outside_allowed && !is_inside(root, classes) {
         return Err(format!(
-            "{} is outside the project {}; give an absolute path to write class files elsewhere",
+            "{} is outside the project {}; pass --classes to write class files elsewhere",
             classes.display(),
             root.display()
         ));
@@ -490,13 +500,12 @@ fn check_output_folder(
     Ok(())
 }
 
-/// Source roots named by relative paths stay inside the project.
-fn check_roots_inside(root: &Path, roots: &[SourceRoot], settings: &Settings) -> Result<()> {
-    let real_root = real_path(root);
+/// Source roots stay inside the project unless `--src` named them.
+fn check_roots_inside(root: &Path, roots: &[SourceRoot], settings: &Settings, outside_allowed: bool) -> Result<()> {
     for source in roots.iter().filter(|r| r.kind == RootKind::Main) {
-        if !settings.src.is_absolute() && !real_path(&source.path).starts_with(&real_root) {
+        if !outside_allowed && !is_inside(root, &source.path) {
             return Err(usage(format!(
-                "setting `src` ({}): {} is outside the project {}",
+                "setting `src` ({}): {} is outside the project {}; pass --src to compile sources from elsewhere",
                 settings.src.display(),
                 source.path.display(),
                 root.display()
@@ -504,6 +513,12 @@ fn check_roots_inside(root: &Path, roots: &[SourceRoot], settings: &Settings) ->
         }
     }
     Ok(())
+}
+
+/// Whether `path` lies inside the project folder `root`, symlinks resolved
+/// as far as they exist.
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    real_path(path).starts_with(real_path(root))
 }
 
 /// `path` with its longest existing prefix's symlinks resolved.

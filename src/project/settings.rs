@@ -326,6 +326,14 @@ impl Settings {
         if let Some(name) = self.env.iter().find(|n| n.is_empty() || n.contains('=') || n.contains('\0')) {
             return Err(bad("env", format!("{name:?} is not a variable name")));
         }
+        if let Some(name) = self.env.iter().find(|n| is_secret(n)) {
+            return Err(bad(
+                "env",
+                format!(
+                    "{name} looks like a CI credential, and a repository cannot hand those to the programs it grades"
+                ),
+            ));
+        }
         if let Some(main) = &self.main
             && !crate::scanner::is_class_name(main)
         {
@@ -333,6 +341,15 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// Variables a CI job keeps its credentials in: GitHub's and its runner's,
+/// GitLab's `CI_*`, and anything named like a token, secret or password.
+fn is_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["GITHUB_", "ACTIONS_", "RUNNER_", "CI_"].iter().any(|prefix| upper.starts_with(prefix))
+        || ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"].iter().any(|word| upper.contains(word))
+        || upper.ends_with("_KEY")
 }
 
 #[cfg(test)]
@@ -367,6 +384,16 @@ mod tests {
         assert!(error("release = 3").starts_with("setting `release` (flag --release or jbuild.toml)"));
         assert!(error("main = \"not a class\"").starts_with("setting `main` (jbuild.toml)"));
         assert!(error("env = [\"A=B\"]").contains("\"A=B\" is not a variable name"));
+        for secret in [
+            "GITHUB_TOKEN",
+            "ACTIONS_RUNTIME_TOKEN",
+            "CI_JOB_TOKEN",
+            "TEACHER_SECRET",
+            "AWS_SECRET_ACCESS_KEY",
+            "DEPLOY_KEY",
+        ] {
+            assert!(error(&format!("env = [\"{secret}\"]")).contains("looks like a CI credential"), "{secret}");
+        }
         assert!(error("src = \"x\"\nclasses = \"x\"").contains("must differ from `src`"));
         assert!(toml::from_str::<SettingsFile>("relese = 17").is_err(), "unknown keys are refused");
     }

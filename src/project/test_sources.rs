@@ -29,6 +29,9 @@ pub fn test_roots(project: &Project) -> Result<Vec<PathBuf>> {
         if !dir.is_dir() {
             return Err(bad(format!("{} is not a folder", dir.display())));
         }
+        if !crate::project::is_inside(root, &dir) {
+            return Err(bad(format!("{} is outside the project {}", dir.display(), root.display())));
+        }
         check_apart(project, &dir).map_err(bad)?;
         return Ok(vec![dir]);
     }

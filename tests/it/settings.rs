@@ -23,6 +23,33 @@ fn flags_win_over_the_file() {
 }
 
 #[test]
+fn a_settings_file_cannot_reach_outside_the_project_but_a_flag_can() {
+    // A student's jbuild.toml is the repository's, not the teacher's: it
+    // must not grade another student's sources or write class files elsewhere.
+    let other = TestProject::sample();
+    let p = TestProject::sample();
+    let elsewhere = p.dir.path().join("elsewhere");
+    for (key, value, hint) in [
+        ("src", other.path("src"), "pass --src"),
+        ("classes", elsewhere.clone(), "pass --classes"),
+        ("lib", other.path("src"), "pass --lib"),
+    ] {
+        p.write("jbuild.toml", &format!("{key} = {:?}\n", value.display().to_string()));
+        p.jbuild(&["compile"])
+            .run()
+            .code(2)
+            .stderr_has(&format!("setting `{key}`"))
+            .stderr_has("outside the project")
+            .stderr_has(hint);
+    }
+    assert!(!elsewhere.exists() && !other.exists("classes"));
+    p.write("jbuild.toml", "");
+    let flag = format!("--classes={}", elsewhere.display());
+    p.jbuild(&["compile", &flag]).run().success();
+    assert!(elsewhere.join("sample01/Main.class").is_file());
+}
+
+#[test]
 fn release_and_javac_args_reach_javac() {
     let p = TestProject::sample();
     p.write("jbuild.toml", "release = 11\njavac-args = [\"-Xlint:all\"]\njava-args = [\"-ea\"]\n");
