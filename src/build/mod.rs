@@ -223,15 +223,22 @@ fn javac_command(
     }
     classpath.extend(set.classpath.iter().cloned());
     javac.arg("-classpath").arg(std::env::join_paths(&classpath).context("joining the classpath")?);
-    let sourcepath: Vec<PathBuf> = set.roots.iter().map(|root| relative_path(cwd, root)).collect();
+    let sourcepath: Vec<PathBuf> = set.roots.iter().map(|root| javac_path(cwd, root)).collect();
     javac.arg("-sourcepath").arg(std::env::join_paths(&sourcepath).context("joining the source path")?);
     javac.arg("-encoding").arg(&settings.encoding);
     if let Some(release) = settings.release {
         javac.arg("--release").arg(release.to_string());
     }
     javac.args(&settings.javac_args);
-    javac.args(targets.iter().map(|t| relative_path(cwd, &set.base.join(t))));
+    javac.args(targets.iter().map(|t| javac_path(cwd, &set.base.join(t))));
     Ok(javac)
+}
+
+/// [`relative_path`] as javac must get it: a path starting with `@` (a
+/// folder named `@home`) would be read as an argument file, so it gets `./`.
+fn javac_path(cwd: &Path, path: &Path) -> PathBuf {
+    let relative = relative_path(cwd, path);
+    if relative.as_os_str().as_encoded_bytes().starts_with(b"@") { Path::new(".").join(relative) } else { relative }
 }
 
 /// `path` relative to `base` (both absolute), with `..` where needed: `.`

@@ -326,6 +326,12 @@ impl Settings {
         if let Some(name) = self.env.iter().find(|n| n.is_empty() || n.contains('=') || n.contains('\0')) {
             return Err(bad("env", format!("{name:?} is not a variable name")));
         }
+        if let Some(arg) = self.javac_args.iter().find(|a| a.starts_with('@')) {
+            return Err(bad(
+                "javac-args",
+                format!("{arg:?}: javac would read it as a file of arguments; write the arguments themselves"),
+            ));
+        }
         if let Some(name) = self.env.iter().find(|n| is_secret(n)) {
             return Err(bad(
                 "env",

@@ -246,3 +246,12 @@ fn worn_out_worker_is_replaced_between_requests() {
         assert!(dir.path().join(name).join("classes/sample01/Main.class").is_file());
     }
 }
+
+#[test]
+fn a_project_folder_named_like_an_argument_file_compiles() {
+    // javac reads an argument starting with `@` as a file of arguments.
+    let (dir, _) = exercises(2);
+    std::fs::rename(dir.path().join("ex1"), dir.path().join("@SUM(A1)")).unwrap();
+    crate::support::Jbuild::new(dir.path()).args(&["compile", "@SUM(A1)", "ex2"]).run().success();
+    assert!(dir.path().join("@SUM(A1)/classes/sample01/Main.class").is_file());
+}
