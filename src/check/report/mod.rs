@@ -110,7 +110,7 @@ impl Reporter {
             let _ = writeln!(out, "::stop-commands::{}", self.stop_token);
         }
         for line in result.message.lines().chain(details.lines()) {
-            let _ = writeln!(out, "    {line}");
+            let _ = writeln!(out, "    {}", visible_controls(line));
         }
         if guarded {
             let _ = writeln!(out, "::{}::", self.stop_token);
@@ -204,5 +204,37 @@ impl Reporter {
             group.passed,
             group.cases.len()
         )
+    }
+}
+
+/// A line of program output as the text report prints it: control
+/// characters (an escape sequence that would recolour or clear the
+/// terminal, a carriage return that would overwrite the line) drawn as
+/// their Unicode pictures (`␛`, `␍`), so a program cannot fake or hide
+/// report lines. Tabs stay.
+fn visible_controls(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    line.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\u{7f}' => '␡',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            c if c.is_control() => '�',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::visible_controls;
+
+    #[test]
+    fn control_characters_are_drawn_not_obeyed() {
+        assert_eq!(visible_controls("\u{1b}[2J\u{1b}[32mPASS\r"), "␛[2J␛[32mPASS␍");
+        assert_eq!(visible_controls("plain\ttext é"), "plain\ttext é");
+        assert_eq!(visible_controls("\u{7f}\u{85}"), "␡�");
     }
 }
