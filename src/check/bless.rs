@@ -47,6 +47,9 @@ pub fn bless(
 ) -> Option<Judged> {
     let Text::File(path) = &case.expected else { return None };
     let shown = relative(&project.ctx.cwd, path);
+    if let Some(why) = not_an_expected_output(&project.ctx.project, path) {
+        return Some(Judged::config(format!("--bless does not write {shown}: {why}"), String::new()));
+    }
     let compare = compare_of(case, options);
     let exists = std::fs::symlink_metadata(path).is_ok();
     if compare == Compare::Regex {
@@ -67,6 +70,27 @@ pub fn bless(
         Ok(()) => Judged { blessed: Some(shown), ..Judged::new(Verdict::Pass, String::new(), String::new()) },
         Err(e) => Judged::config(format!("--bless could not write {shown}: {e:#}"), String::new()),
     })
+}
+
+/// Why `path` (a `stdout-file` a repository's jbuild.toml names) is no
+/// file for `--bless` to overwrite, if it is not one: a source, the
+/// settings, the output folder, git's or GitHub's files.
+fn not_an_expected_output(project: &crate::project::Project, path: &Path) -> Option<&'static str> {
+    let path = normalize(path);
+    let inside = path.strip_prefix(&project.root).unwrap_or(&path);
+    if path.extension().is_some_and(|e| e == "java") {
+        Some("it is a Java source")
+    } else if path.file_name().is_some_and(|n| n == crate::project::settings::SETTINGS_FILE) {
+        Some("it is jbuild's settings file")
+    } else if path.starts_with(&project.classes) {
+        Some("it is in the output folder")
+    } else if inside.components().any(|c| c.as_os_str() == ".git" || c.as_os_str() == ".github") {
+        Some("it belongs to git or GitHub")
+    } else if project.roots.iter().any(|r| r.path != project.root && path.starts_with(&r.path)) {
+        Some("it is in a source folder")
+    } else {
+        None
+    }
 }
 
 impl Ledger {

@@ -201,6 +201,27 @@ fn bless_is_refused_with_shard_and_never_writes_through_a_symlink() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
 }
 
+#[test]
+fn bless_never_overwrites_settings_or_sources_a_stdout_file_names() {
+    let p = words_project();
+    let source = p.read("src/words/Words.java");
+    for target in ["jbuild.toml", "src/words/Words.java", ".github/out.txt"] {
+        p.write(
+            "jbuild.toml",
+            &format!("[[check]]\nname = \"x\"\nmain = \"words.Words\"\nstdin = \"a\\n\"\nstdout-file = {target:?}\n"),
+        );
+        if target.starts_with(".github") {
+            p.write(target, "old\n");
+        }
+        let settings = p.read("jbuild.toml");
+        let out = p.jbuild(&["check", "--bless"]).run();
+        out.code(2).stdout_has("CONFIG").stdout_has(&format!("--bless does not write {target}"));
+        assert_eq!(p.read("jbuild.toml"), settings);
+    }
+    assert_eq!(p.read("src/words/Words.java"), source);
+    assert_eq!(p.read(".github/out.txt"), "old\n");
+}
+
 // ------------------------------------------------------------------ checkers
 
 /// A checker for "print the input's words, in any order": the output sorted
