@@ -153,7 +153,25 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
     ctx.status.command(&command.display_with_cwd(), if javac.is_warm() { " in the warm worker" } else { "" });
     let run = javac.run(jdk, &ctx.status, &mut command, staging.path())?;
     if !run.success {
-        return Err(CompileFailed { label, code: run.code, diagnostics: run.diagnostics }.into());
+        let mut diagnostics = run.diagnostics;
+        // javac takes a UTF-8 byte order mark (some Windows editors write
+        // one) for a character of the code: "illegal character: '\ufeff'".
+        let with_bom: Vec<String> = files
+            .iter()
+            .map(|f| f.root.join(&f.relative))
+            .filter(|path| starts_with_bom(path))
+            .map(|path| ctx.display_path(&path))
+            .collect();
+        if !with_bom.is_empty() {
+            let hint = format!(
+                "{} {} with a byte order mark (BOM), which javac refuses: save as UTF-8 without BOM",
+                with_bom.join(", "),
+                if with_bom.len() == 1 { "starts" } else { "start" }
+            );
+            ctx.status.line("Hint", &hint);
+            diagnostics.extend_from_slice(format!("hint: {hint}\n").as_bytes());
+        }
+        return Err(CompileFailed { label, code: run.code, diagnostics }.into());
     }
     install_outputs(ctx, set, &trees, &files, record, sources, settings, &targets, staging.path())?;
     drop(lock);
@@ -232,6 +250,13 @@ fn javac_command(
     javac.args(&settings.javac_args);
     javac.args(targets.iter().map(|t| javac_path(cwd, &set.base.join(t))));
     Ok(javac)
+}
+
+/// Whether the file begins with UTF-8's byte order mark.
+fn starts_with_bom(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && head == [0xEF, 0xBB, 0xBF]
 }
 
 /// [`relative_path`] as javac must get it: a path starting with `@` (a

@@ -131,3 +131,12 @@ fn folder_is_not_a_target() {
     let p = TestProject::sample();
     p.jbuild_in("src", &["compile", "sample01/"]).run().code(2).stderr_has("sample01/ is a folder");
 }
+
+#[test]
+fn a_byte_order_mark_is_named_when_javac_refuses_it() {
+    let p = TestProject::sample();
+    let source = p.read("src/sample01/Number.java");
+    p.write("src/sample01/Number.java", &format!("\u{feff}{source}"));
+    let out = p.jbuild(&["run", "sample01.Main"]).run();
+    out.code(1).stderr_has("src/sample01/Number.java starts with a byte order mark (BOM)");
+}

@@ -15,6 +15,9 @@ use crate::error::usage;
 
 pub const PATH: &str = ".github/classroom/autograding.json";
 
+/// More points than this for one test are a typo (and their sums overflow).
+const MAX_POINTS: f64 = 1_000_000.0;
+
 pub fn cases(path: &Path) -> Result<Vec<Case>> {
     let text = super::read_case_file(path)?;
     let json: Value = serde_json::from_str(&text).map_err(|e| usage(format!("invalid {}: {e}", path.display())))?;
@@ -22,6 +25,7 @@ pub fn cases(path: &Path) -> Result<Vec<Case>> {
         return Err(usage(format!("{}: no \"tests\" array", path.display())));
     };
     let mut cases = Vec::new();
+    let (mut cursor, mut line_at_cursor) = (0, 1);
     for (index, test) in tests.iter().enumerate() {
         let name = text_of(test.get("name")).unwrap_or_else(|| format!("test {}", index + 1));
         let bad = |why: String| usage(format!("{}: test {:?}: {why}", path.display(), name));
@@ -30,6 +34,8 @@ pub fn cases(path: &Path) -> Result<Vec<Case>> {
             None | Some(Value::Null) => None,
             Some(value) => match number_of(value) {
                 Some(p) if p < 0.0 => return Err(bad(format!("points {p} is negative"))),
+                // Sums of such numbers are infinite: no grade means anything then.
+                Some(p) if p > MAX_POINTS => return Err(bad(format!("points {p} is more than {MAX_POINTS}"))),
                 Some(p) if p > 0.0 => Some(p),
                 Some(_) => None,
                 None if value.as_str().is_some_and(|s| !s.is_empty()) => {
@@ -58,7 +64,14 @@ pub fn cases(path: &Path) -> Result<Vec<Case>> {
         };
         let run = text_of(test.get("run"));
         let broken = run.is_none().then(|| "no `run` command".to_owned());
-        let line = text.find(&format!("\"{name}\"")).map(|at| text[..at].lines().count().max(1));
+        // Tests come in file order: look for each name after the last one,
+        // counting lines as we go (one pass over the file, whatever its size).
+        let line = text[cursor..].find(&format!("\"{name}\"")).map(|offset| {
+            let at = cursor + offset;
+            line_at_cursor += text.as_bytes()[cursor..at].iter().filter(|&&b| b == b'\n').count();
+            cursor = at;
+            line_at_cursor
+        });
         let classroom = ClassroomTest {
             grader: Grader::Autograding,
             setup: text_of(test.get("setup")).filter(|s| !s.is_empty()),

@@ -156,7 +156,14 @@ pub fn group_summary(groups: &[GroupScore]) -> String {
 }
 
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+    // Markdown's table pipes and code spans, and HTML: a case or project
+    // name may hold `<h1>` or `<img>`, which the summary would render.
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('`', "'")
+        .replace('\n', " ")
 }
 
 #[cfg(test)]
@@ -167,6 +174,7 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50%\r\nnext"), "50%25%0D%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(cell("a|b <img src=x> & `c`\nd"), "a\\|b &lt;img src=x&gt; &amp; 'c' d");
     }
 
     #[test]
