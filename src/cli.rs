@@ -284,10 +284,13 @@ Where cases come from (for each project):
   [[check]] tables in jbuild.toml   name, main, args, stdin(-file), stdout(-file), compare,
                                     timeout, memory, points, code
   .github/classroom/autograding.json and .github/workflows/classroom.yml
-                                    GitHub Classroom's tests, graded by its rules
+                                    GitHub Classroom's tests, graded by its rules (alone,
+                                    unless the project has a jbuild.toml)
+  JUnit tests                       in test/, src/test/java or beside the sources; each test
+                                    a case (see `jbuild test --help`)
 
 Verdicts: PASS, WRONG (output), ERROR (exit code, exception), TIMEOUT, MEMORY, OUTPUT (limit),
-COMPILE, CONFIG (the case or project is misconfigured).
+COMPILE, CONFIG (the case or project is misconfigured), SKIP (a disabled JUnit test).
 Exit codes: 0 all passed, 1 something failed, 2 nothing could run (usage or configuration).
 --timeout, --memory and --compare given here win over the values in tests/, [[check]],
 autograding.json and classroom.yml.

@@ -275,13 +275,31 @@ fn method_name(method: Method) -> &'static str {
     }
 }
 
-/// `exit code 3` or `killed by signal 9`.
+/// `exit code 3` or `killed by signal 9`; for the shell's 127, which tool
+/// is missing.
 fn ended(execution: &Execution) -> String {
     match (execution.code, execution.signal) {
+        (Some(127), _) => match missing_tool(&String::from_utf8_lossy(&execution.stderr)) {
+            Some(tool) if matches!(tool.as_str(), "gradle" | "mvn" | "./gradlew" | "./mvnw") => format!(
+                "exit code 127: `{tool}` is not installed here (Classroom's runner had it); install it, or let jbuild \
+                 run the JUnit tests itself: add a jbuild.toml (see \"Coming from GitHub Classroom\")"
+            ),
+            Some(tool) => format!("exit code 127: `{tool}` is not installed here (Classroom's runner had it)"),
+            None => "exit code 127".to_owned(),
+        },
         (Some(code), _) => format!("exit code {code}"),
         (None, Some(signal)) => format!("killed by signal {signal}"),
         (None, None) => "ended abnormally".to_owned(),
     }
+}
+
+/// The command a shell could not find: dash's `sh: 1: gradle: not found`,
+/// bash's `bash: gradle: command not found`.
+fn missing_tool(stderr: &str) -> Option<String> {
+    stderr.lines().find_map(|line| {
+        let rest = line.strip_suffix(": not found").or_else(|| line.strip_suffix(": command not found"))?;
+        Some(rest.rsplit(": ").next()?.trim().to_owned()).filter(|tool| !tool.is_empty())
+    })
 }
 
 /// The tails of stdout and stderr, labelled: the evidence of a failing
@@ -330,6 +348,13 @@ pub fn js_trim(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_missing_tool_of_a_shell() {
+        assert_eq!(missing_tool("/bin/sh: 1: gradle: not found\n").as_deref(), Some("gradle"));
+        assert_eq!(missing_tool("bash: line 1: mvn: command not found").as_deref(), Some("mvn"));
+        assert_eq!(missing_tool("Exception in thread main"), None);
+    }
 
     fn test(grader: Grader, method: Method, input: &str, expected: &str) -> ClassroomTest {
         ClassroomTest {
