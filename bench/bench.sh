@@ -113,8 +113,8 @@ compare "28 exercises (84 cases): check --reuse-jvm again, nothing changed" \
     "$work/ex-plain" "$repo/bench/check-loop.sh $work/ex-plain" \
     "$work/ex-jbuild" "$jbuild check --quiet --reuse-jvm $work/ex-jbuild"
 
-echo "== a GitHub Classroom repository of 10 tests: Classroom's runner by hand vs jbuild check ($runs runs each)"
 runs=${1:-10} warmup=2
+echo "== a GitHub Classroom repository of 10 tests: Classroom's runner by hand vs jbuild check ($runs runs each)"
 for side in plain jbuild; do "$repo/bench/generate-classroom.sh" "$work/classroom-$side" 10; done
 compare "Classroom repo, 10 tests (javac in each setup)" \
     "$work/classroom-plain" "$repo/bench/classroom-runner.sh $work/classroom-plain" \

@@ -152,9 +152,18 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
     let (file, wanted) = match target {
         Some(target) => {
             let text = target.to_string_lossy();
-            let file = resolve_source(project, cwd, target)?;
-            let wanted = (is_class_name(&text) && !text.ends_with(".java")).then(|| text.into_owned());
-            (file, wanted)
+            match resolve_source(project, cwd, target) {
+                Ok(file) => {
+                    let wanted = (is_class_name(&text) && !text.ends_with(".java")).then(|| text.into_owned());
+                    (file, wanted)
+                }
+                // `jbuild run Main` when the only class called Main with a
+                // main method is `sample01.Main`: run that one.
+                Err(error) => match only_main_named(project, &text) {
+                    Some(class) => (class.file, Some(class.name)),
+                    None => return Err(error),
+                },
+            }
         }
         None => match &project.settings.main {
             Some(main) => (resolve_class(project, main)?, Some(main.clone())),
@@ -192,6 +201,17 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
         )));
     }
     Ok(class)
+}
+
+/// The one class with a main method whose simple name is `name` (no dots),
+/// when there is exactly one; two `Main`s in different packages are ambiguous.
+fn only_main_named(project: &Project, name: &str) -> Option<ClassInfo> {
+    if name.contains('.') || !is_class_name(name) {
+        return None;
+    }
+    let mut found =
+        project.scan().main_classes().into_iter().filter(|c| c.name.rsplit('.').next() == Some(name)).collect::<Vec<_>>();
+    (found.len() == 1).then(|| found.remove(0))
 }
 
 /// With no target and no `main` setting: the only main class, if there is one.

@@ -172,3 +172,13 @@ fn sigint_reaches_the_program_when_stdin_is_not_a_terminal() {
     let (code, stderr) = run.finish();
     assert_eq!(code, Some(130), "the program's own exit: 128 + SIGINT\n{stderr}");
 }
+
+#[test]
+fn a_simple_name_runs_the_only_main_class_of_that_name() {
+    let p = TestProject::sample();
+    let out = p.jbuild(&["run", "Main"]).run();
+    out.success().stdout_is("Number is 10.\n").stderr_has("Running sample01.Main");
+    // Two classes called Main with a main method: ambiguous, so refused with both named.
+    p.write("src/other/Main.java", "package other;\npublic class Main { public static void main(String[] a) {} }\n");
+    p.jbuild(&["run", "Main"]).run().code(2).stderr_has("no class `Main`").stderr_has("`sample01.Main`");
+}
