@@ -188,7 +188,11 @@ fn scan(set: &SourceSet, files: &[SetFile]) -> Vec<SourceTree> {
         }
         let mine: Vec<PathBuf> = files.iter().filter(|f| &f.root == root).map(|f| f.relative.clone()).collect();
         if !mine.is_empty() {
-            trees.push(SourceTree::from_listing(root, SourceListing { files: mine, warnings: Vec::new() }));
+            trees.push(SourceTree::from_listing(
+                root,
+                SourceListing { files: mine, warnings: Vec::new() },
+                &Default::default(),
+            ));
         }
     }
     trees

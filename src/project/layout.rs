@@ -7,13 +7,13 @@
 //! Maven's folders (known without reading a file), and otherwise the
 //! package lines of the files themselves: the roots they agree on.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::scanner::{Header, SourceListing, list_sources, read_headers};
+use crate::scanner::{Head, Header, SourceListing, list_sources, read_heads};
 use crate::term::count;
 
 /// What a root holds.
@@ -80,6 +80,9 @@ pub struct Walked {
     pub folder: PathBuf,
     /// Relative to `folder`.
     pub listing: SourceListing,
+    /// The bytes of the files read whole while inferring the roots, by
+    /// path (`folder` joined with the file), so a scan need not read them again.
+    pub heads: HashMap<PathBuf, Vec<u8>>,
 }
 
 impl Walked {
@@ -90,6 +93,10 @@ impl Walked {
         self.listing.files.iter().filter_map(|file| file.strip_prefix(inside).ok()).map(Path::to_path_buf).collect()
     }
 }
+
+/// At most this many bytes of files read while inferring the roots are kept
+/// for the scan that follows; past it, the scan reads the files again.
+const KEPT_BYTES: usize = 64 << 20;
 
 /// A root that some files' package lines point to.
 #[derive(Debug, Default)]
@@ -113,7 +120,7 @@ struct Candidate {
 /// root is left, `scan` itself is the root, as it always was.
 pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceRoot>) -> Inference {
     let mut candidates: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
-    let walked = Walked { folder: scan.to_path_buf(), listing: list_sources(scan) };
+    let mut walked = Walked { folder: scan.to_path_buf(), listing: list_sources(scan), heads: HashMap::new() };
     let files: Vec<PathBuf> = walked
         .listing
         .files
@@ -122,10 +129,13 @@ pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceR
         .map(|relative| scan.join(relative))
         .filter(|file| !file.starts_with(output) && !known.iter().any(|root| file.starts_with(&root.path)))
         .collect();
-    let headers = read_headers(&files);
+    let heads = read_heads(&files, KEPT_BYTES);
     let mut read = Vec::new();
-    for (file, header) in files.into_iter().zip(headers) {
-        let Ok(header) = header else { continue };
+    for (file, head) in files.into_iter().zip(heads) {
+        let Ok(Head { header, whole }) = head else { continue };
+        if let Some(bytes) = whole {
+            walked.heads.insert(file.clone(), bytes);
+        }
         let folder = file.parent().unwrap_or(scan);
         if let Some(root) = root_from_package(folder, &header).filter(|root| root.starts_with(project_root)) {
             let candidate = candidates.entry(root).or_default();
@@ -312,6 +322,7 @@ mod tests {
                     .to_vec(),
                 warnings: Vec::new(),
             },
+            heads: HashMap::new(),
         };
         assert_eq!(walked.under(Path::new("/p/src/main/java")), vec![PathBuf::from("a/A.java")]);
         assert_eq!(walked.under(Path::new("/p/src")).len(), 4);

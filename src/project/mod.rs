@@ -253,7 +253,9 @@ impl Project {
 
     /// The source tree, scanned (see [`Project::list_sources`]).
     pub fn scan(&self) -> SourceTree {
-        SourceTree::from_listing(&self.src, self.list_sources())
+        let no_heads = Default::default();
+        let heads = self.walked.as_ref().map_or(&no_heads, |walked| &walked.heads);
+        SourceTree::from_listing(&self.src, self.list_sources(), heads)
     }
 
     /// The main root a source (relative to [`Project::src`]) lies in.

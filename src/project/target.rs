@@ -209,8 +209,12 @@ fn only_main_named(project: &Project, name: &str) -> Option<ClassInfo> {
     if name.contains('.') || !is_class_name(name) {
         return None;
     }
-    let mut found =
-        project.scan().main_classes().into_iter().filter(|c| c.name.rsplit('.').next() == Some(name)).collect::<Vec<_>>();
+    let mut found = project
+        .scan()
+        .main_classes()
+        .into_iter()
+        .filter(|c| c.name.rsplit('.').next() == Some(name))
+        .collect::<Vec<_>>();
     (found.len() == 1).then(|| found.remove(0))
 }
 

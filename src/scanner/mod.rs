@@ -6,6 +6,7 @@ mod header;
 mod lexer;
 pub mod test_classes;
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -13,7 +14,7 @@ use walkdir::WalkDir;
 use crate::par;
 
 pub use declarations::{Declarations, MainKind, TypeDecl, parse};
-pub use header::{Header, read_header, read_headers};
+pub use header::{Head, Header, read_header, read_heads};
 
 /// One `.java` file under the source root.
 #[derive(Debug, Clone)]
@@ -50,21 +51,32 @@ impl SourceTree {
     /// parallel for larger trees. Files and warnings come out in path order
     /// either way.
     pub fn scan(root: &Path) -> SourceTree {
-        Self::from_listing_with(root, list_sources(root), par::THRESHOLD)
+        Self::from_listing_with(root, list_sources(root), par::THRESHOLD, &HashMap::new())
     }
 
-    /// Reads the files of a listing of `root`.
-    pub fn from_listing(root: &Path, listing: SourceListing) -> SourceTree {
-        Self::from_listing_with(root, listing, par::THRESHOLD)
+    /// Reads the files of a listing of `root`, taking a file's bytes from
+    /// `already_read` (keyed by `root.join(relative)`) when they are there.
+    pub fn from_listing(root: &Path, listing: SourceListing, already_read: &HashMap<PathBuf, Vec<u8>>) -> SourceTree {
+        Self::from_listing_with(root, listing, par::THRESHOLD, already_read)
     }
 
     #[cfg(test)]
     fn scan_with(root: &Path, parallel_threshold: usize) -> SourceTree {
-        Self::from_listing_with(root, list_sources(root), parallel_threshold)
+        Self::from_listing_with(root, list_sources(root), parallel_threshold, &HashMap::new())
     }
 
-    fn from_listing_with(root: &Path, listing: SourceListing, parallel_threshold: usize) -> SourceTree {
-        let results = par::map_above(&listing.files, parallel_threshold, |relative| SourceFile::read(root, relative));
+    fn from_listing_with(
+        root: &Path,
+        listing: SourceListing,
+        parallel_threshold: usize,
+        already_read: &HashMap<PathBuf, Vec<u8>>,
+    ) -> SourceTree {
+        let results = par::map_above(&listing.files, parallel_threshold, |relative| {
+            match already_read.get(&root.join(relative)) {
+                Some(bytes) => Ok(SourceFile::parse(relative, bytes)),
+                None => SourceFile::read(root, relative),
+            }
+        });
         let mut tree = SourceTree { root: root.to_path_buf(), files: Vec::new(), warnings: listing.warnings };
         for (relative, result) in listing.files.iter().zip(results) {
             match result {
@@ -115,8 +127,13 @@ impl SourceFile {
     /// Reads and parses one file, `relative` to the source root.
     pub fn read(root: &Path, relative: &Path) -> std::io::Result<SourceFile> {
         let bytes = std::fs::read(root.join(relative))?;
-        let declarations = parse(&String::from_utf8_lossy(&bytes));
-        Ok(SourceFile { relative: relative.to_path_buf(), declarations })
+        Ok(SourceFile::parse(relative, &bytes))
+    }
+
+    /// Parses the bytes of the file `relative` to the source root.
+    pub fn parse(relative: &Path, bytes: &[u8]) -> SourceFile {
+        let declarations = parse(&String::from_utf8_lossy(bytes));
+        SourceFile { relative: relative.to_path_buf(), declarations }
     }
 
     /// The package the file's folder implies: `sample01/Main.java` → `sample01`.
