@@ -190,7 +190,7 @@ fn scan(set: &SourceSet, files: &[SetFile]) -> Vec<SourceTree> {
         if !mine.is_empty() {
             trees.push(SourceTree::from_listing(
                 root,
-                SourceListing { files: mine, warnings: Vec::new() },
+                SourceListing { files: mine, ..Default::default() },
                 &Default::default(),
             ));
         }

@@ -19,6 +19,7 @@ use anyhow::Result;
 
 use super::outputs::create_real_folders;
 use super::record::{BuildRecord, RECORD_DIR, key_of};
+use crate::error::usage;
 use crate::project::Project;
 use crate::project::test_sources::{is_test_source, test_roots};
 use crate::scanner::list_sources;
@@ -83,6 +84,7 @@ impl SourceSet {
     /// `src/` without its test sources, into `classes/`.
     pub fn main(project: &Project) -> Result<SourceSet> {
         let listing = project.list_sources();
+        listing.refuse_links_out(&project.src, &project.root).map_err(usage)?;
         let test_roots = test_roots(project)?;
         let candidates = listing
             .files
@@ -120,7 +122,8 @@ impl SourceSet {
         let mut warnings = Vec::new();
         let mut candidates = Vec::new();
         for root in &roots {
-            let listing = list_sources(root);
+            let listing = list_sources(root, &project.root);
+            listing.refuse_links_out(root, &project.root).map_err(usage)?;
             warnings.extend(listing.warnings);
             for relative in listing.files {
                 let file = set_file(&base, root, relative);
@@ -128,6 +131,7 @@ impl SourceSet {
             }
         }
         let listing = project.list_sources();
+        listing.refuse_links_out(&project.src, &project.root).map_err(usage)?;
         for relative in listing.files {
             if roots.iter().any(|t| project.src.join(&relative).starts_with(t)) {
                 continue; // listed with its test root already

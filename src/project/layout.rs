@@ -120,7 +120,8 @@ struct Candidate {
 /// root is left, `scan` itself is the root, as it always was.
 pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceRoot>) -> Inference {
     let mut candidates: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
-    let mut walked = Walked { folder: scan.to_path_buf(), listing: list_sources(scan), heads: HashMap::new() };
+    let mut walked =
+        Walked { folder: scan.to_path_buf(), listing: list_sources(scan, project_root), heads: HashMap::new() };
     let files: Vec<PathBuf> = walked
         .listing
         .files
@@ -321,6 +322,7 @@ mod tests {
                     .map(PathBuf::from)
                     .to_vec(),
                 warnings: Vec::new(),
+                outside: Vec::new(),
             },
             heads: HashMap::new(),
         };

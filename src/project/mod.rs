@@ -213,11 +213,26 @@ impl Project {
                 Some(walked) if root.starts_with(&walked.folder) => {
                     let warnings = if walked_warnings { Vec::new() } else { walked.listing.warnings.clone() };
                     walked_warnings = true;
-                    SourceListing { files: walked.under(root), warnings }
+                    // Links out found anywhere in the walk count, in a root or not:
+                    // javac's -sourcepath would not follow the ones in no root, but
+                    // one is enough to say so.
+                    let outside =
+                        walked.listing.outside.iter().map(|(link, to)| (walked.folder.join(link), to.clone()));
+                    SourceListing { files: walked.under(root), warnings, outside: outside.collect() }
                 }
-                _ => list_sources(root),
+                _ => {
+                    let found = list_sources(root, &self.root);
+                    let outside = found.outside.into_iter().map(|(link, to)| (root.join(link), to)).collect();
+                    SourceListing { outside, ..found }
+                }
             };
             listing.warnings.extend(found.warnings);
+            for (path, to) in found.outside {
+                let link = path.strip_prefix(&self.src).map_or(path.clone(), Path::to_path_buf);
+                if !listing.outside.iter().any(|(known, _)| known == &link) {
+                    listing.outside.push((link, to));
+                }
+            }
             for relative in found.files {
                 let path = root.join(&relative);
                 if !self.left_out(root, &relative) {

@@ -51,7 +51,7 @@ impl SourceTree {
     /// parallel for larger trees. Files and warnings come out in path order
     /// either way.
     pub fn scan(root: &Path) -> SourceTree {
-        Self::from_listing_with(root, list_sources(root), par::THRESHOLD, &HashMap::new())
+        Self::from_listing_with(root, list_sources(root, root), par::THRESHOLD, &HashMap::new())
     }
 
     /// Reads the files of a listing of `root`, taking a file's bytes from
@@ -62,7 +62,7 @@ impl SourceTree {
 
     #[cfg(test)]
     fn scan_with(root: &Path, parallel_threshold: usize) -> SourceTree {
-        Self::from_listing_with(root, list_sources(root), parallel_threshold, &HashMap::new())
+        Self::from_listing_with(root, list_sources(root, root), parallel_threshold, &HashMap::new())
     }
 
     fn from_listing_with(
@@ -210,13 +210,39 @@ pub struct SourceListing {
     /// Paths relative to the root, sorted.
     pub files: Vec<PathBuf>,
     pub warnings: Vec<String>,
+    /// Symbolic links (relative to the root) that lead out of the walk's
+    /// boundary, with where they lead: neither listed nor followed.
+    pub outside: Vec<(PathBuf, PathBuf)>,
 }
 
-/// Lists every `.java` file under `root`, following symlinks; loops,
+impl SourceListing {
+    /// The error for a listing with links out of `project`: javac would
+    /// follow them (`-sourcepath` finds files through links), so a build
+    /// over such a tree is refused rather than read outside the project.
+    pub fn refuse_links_out(&self, root: &Path, project: &Path) -> Result<(), String> {
+        let Some((link, target)) = self.outside.first() else { return Ok(()) };
+        Err(format!(
+            "{} is a symbolic link to {}, outside the project {}; jbuild does not compile or read files \
+             outside the project: copy what it links to into the project, or remove the link",
+            root.join(link).display(),
+            target.display(),
+            project.display()
+        ))
+    }
+}
+
+/// Lists every `.java` file under `root`, following symlinks that stay
+/// inside `boundary` (the project folder; `root` itself when it lies outside
+/// it, as a folder named on the command line may); links out of it are
+/// recorded in [`SourceListing::outside`], never followed. Loops,
 /// unreadable folders and non-UTF-8 names become warnings, never errors.
-pub fn list_sources(root: &Path) -> SourceListing {
+pub fn list_sources(root: &Path, boundary: &Path) -> SourceListing {
     let mut listing = SourceListing::default();
-    for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
+    let real = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let real_root = real(root);
+    let real_boundary = Some(real(boundary)).filter(|b| real_root.starts_with(b)).unwrap_or(real_root);
+    let mut walk = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -225,6 +251,25 @@ pub fn list_sources(root: &Path) -> SourceListing {
             }
         };
         let path = entry.path();
+        if entry.path_is_symlink() && entry.depth() > 0 {
+            let target = real(path);
+            if !target.starts_with(&real_boundary) {
+                let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+                let java = entry.file_type().is_dir() || path.extension().is_some_and(|e| e == "java");
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                if java {
+                    listing.warnings.push(format!(
+                        "skipping {}: a symbolic link out of the project (to {})",
+                        relative.display(),
+                        target.display()
+                    ));
+                    listing.outside.push((relative, target));
+                }
+                continue;
+            }
+        }
         if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "java") {
             continue;
         }

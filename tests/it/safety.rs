@@ -336,3 +336,31 @@ fn a_programs_escape_sequences_cannot_rewrite_the_report() {
     out.code(1).stdout_has("␛[2J␛[32mPASS␍");
     assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\r'), "{:?}", out.stdout);
 }
+
+#[test]
+fn a_source_linked_from_outside_the_project_is_never_read_or_compiled() {
+    let p = TestProject::sample();
+    // Inside the project: followed like any file.
+    p.write("shared/Extra.java", "package sample01;\npublic class Extra {}\n");
+    std::os::unix::fs::symlink(p.path("shared/Extra.java"), p.path("src/sample01/Extra.java")).unwrap();
+    p.jbuild(&["compile"]).run().success();
+    assert!(p.exists("classes/sample01/Extra.class"));
+    // Outside: javac would follow it through -sourcepath, so the build is refused, naming it.
+    let outside = p.dir.path().join("Secret.java");
+    std::fs::write(&outside, "package sample01;\npublic class Secret {}\n").unwrap();
+    std::os::unix::fs::symlink(&outside, p.path("src/sample01/Secret.java")).unwrap();
+    let out = p.jbuild(&["run", "sample01.Main"]).run();
+    out.code(2).stderr_has("src/sample01/Secret.java is a symbolic link to").stderr_has("outside the project");
+    assert!(!p.exists("classes/sample01/Secret.class"));
+    // The listing skips it, saying why; a linked folder is not walked either.
+    let other = p.dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("Other.java"), "public class Other {}\n").unwrap();
+    std::os::unix::fs::symlink(&other, p.path("src/elsewhere")).unwrap();
+    let out = p.jbuild(&["list", "--all"]).run();
+    out.success()
+        .stdout_has("sample01.Main")
+        .stderr_has("skipping sample01/Secret.java: a symbolic link out of the project")
+        .stderr_has("skipping elsewhere: a symbolic link out of the project");
+    assert!(!out.stdout.contains("Secret") && !out.stdout.contains("Other"), "{}", out.stdout);
+}
