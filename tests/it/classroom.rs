@@ -211,3 +211,24 @@ fn a_classroom_repo_is_graded_by_its_classroom_tests_alone_unless_a_settings_fil
     std::fs::write(root.join("jbuild.toml"), "").unwrap();
     Jbuild::new(&root).args(&["check"]).run().code(2).stderr_has("tests/my-input.in");
 }
+
+#[test]
+fn an_autograding_json_no_workflow_step_runs_is_not_graded() {
+    check_fixture("leftover-autograding");
+    let (_dir, root) = repo("leftover-autograding");
+    Jbuild::new(&root).args(&["check"]).run().stderr_has(
+        "not running .github/classroom/autograding.json: no step of .github/workflows/classroom.yml runs it",
+    );
+}
+
+#[test]
+fn a_workflow_that_runs_autograding_json_grades_both_files() {
+    let (_dir, root) = repo("leftover-autograding");
+    let yml = root.join(".github/workflows/classroom.yml");
+    let text = std::fs::read_to_string(&yml).unwrap();
+    let text = text.replacen("    - name: Checkout", "    - uses: education/autograding@v1\n    - name: Checkout", 1);
+    std::fs::write(&yml, text).unwrap();
+    // The 50-point test of autograding.json fails: 16 of 71.
+    let out = Jbuild::new(&root).args(&["check"]).run();
+    out.code(1).stdout_has("points: 16/71").stderr_has("running the GitHub Classroom tests of both");
+}

@@ -276,17 +276,32 @@ pub fn discover(ctx: &Context, blessing: bool) -> Result<Discovered> {
         found.cases.push(table::case(ctx, index, table, &mut default_main, blessing)?);
     }
     check_classes_exist(ctx, &found.cases, &mut tree)?;
+    let classroom_yml = root.join(workflow::PATH);
+    let workflow = match classroom_yml.exists() {
+        true => {
+            inside_project(root, &classroom_yml)?;
+            Some(workflow::cases(&classroom_yml)?)
+        }
+        false => None,
+    };
     let autograding = root.join(autograding::PATH);
     let mut formats = Vec::new();
     if autograding.exists() {
-        inside_project(root, &autograding)?;
-        found.cases.extend(autograding::cases(&autograding)?);
-        formats.push(autograding::PATH);
+        // Classroom ran autograding.json only through a workflow step
+        // (`education/autograding`): a classroom.yml without one never graded it.
+        if workflow.as_ref().is_some_and(|w| !w.runs_autograding_json) {
+            found.notes.push(format!(
+                "not running {}: no step of {} runs it (`uses: education/autograding`), so Classroom did not either",
+                autograding::PATH,
+                workflow::PATH
+            ));
+        } else {
+            inside_project(root, &autograding)?;
+            found.cases.extend(autograding::cases(&autograding)?);
+            formats.push(autograding::PATH);
+        }
     }
-    let classroom_yml = root.join(workflow::PATH);
-    if classroom_yml.exists() {
-        inside_project(root, &classroom_yml)?;
-        let workflow = workflow::cases(&classroom_yml)?;
+    if let Some(workflow) = workflow {
         if !workflow.cases.is_empty() {
             formats.push(workflow::PATH);
         }

@@ -28,6 +28,9 @@ const MAX_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 pub struct Workflow {
     pub cases: Vec<Case>,
     pub skipped: Vec<String>,
+    /// Whether a step runs autograding.json (`education/autograding`):
+    /// without one, Classroom never graded that file.
+    pub runs_autograding_json: bool,
 }
 
 pub fn cases(path: &Path) -> Result<Workflow> {
@@ -42,10 +45,14 @@ pub fn cases(path: &Path) -> Result<Workflow> {
         .flatten()
         .collect();
     let counted = reported_steps(&steps);
-    let mut workflow = Workflow { cases: Vec::new(), skipped: Vec::new() };
+    let mut workflow = Workflow { cases: Vec::new(), skipped: Vec::new(), runs_autograding_json: false };
     for step in steps {
         let Some(uses) = step.get("uses").and_then(Value::as_str) else { continue };
         let action = uses.split('@').next().unwrap_or(uses).to_ascii_lowercase();
+        if action.ends_with("/autograding") {
+            workflow.runs_autograding_json = true;
+            continue;
+        }
         let grader = if action.ends_with("/autograding-io-grader") {
             Grader::IoGrader
         } else if action.ends_with("/autograding-command-grader") {
