@@ -18,30 +18,56 @@ pub const STAGING_PREFIX: &str = "staging-";
 /// so two jbuild processes never interleave writes.
 pub struct OutputLock {
     _file: File,
+    path: std::path::PathBuf,
+}
+
+/// Whether the open `file` is the one at `path` now.
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(open), Ok(now)) => open.dev() == now.dev() && open.ino() == now.ino(),
+        _ => false,
+    }
 }
 
 impl OutputLock {
     pub fn acquire(classes: &Path, on_wait: impl FnOnce()) -> Result<OutputLock> {
-        let dir = BuildRecord::ensure_dir(classes)?;
-        let path = dir.join(LOCK_FILE);
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&path)
-            .with_context(|| format!("opening {}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                on_wait();
-                file.lock().with_context(|| format!("locking {}", path.display()))?;
+        let mut on_wait = Some(on_wait);
+        loop {
+            let dir = BuildRecord::ensure_dir(classes)?;
+            let path = dir.join(LOCK_FILE);
+            let file = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if let Some(on_wait) = on_wait.take() {
+                        on_wait();
+                    }
+                    file.lock().with_context(|| format!("locking {}", path.display()))?;
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("locking {}", path.display()));
+                }
             }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(e).with_context(|| format!("locking {}", path.display()));
+            // `clean` removes the lock file while holding it: a lock taken on
+            // a file that is no longer at its path locks nothing; take the new one.
+            if same_file(&file, &path) {
+                return Ok(OutputLock { _file: file, path });
             }
         }
-        Ok(OutputLock { _file: file })
+    }
+
+    /// Removes the lock file and `.jbuild/` (when only jbuild's own files
+    /// are left in it), still holding the lock: whoever waited on it sees
+    /// the file gone and locks a new one.
+    pub fn remove_with_record_dir(self, classes: &Path) {
+        BuildRecord::remove_dir_when_empty(classes, &self.path);
     }
 
     /// Removes staging folders that a killed compile left behind. Only the

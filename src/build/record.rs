@@ -27,6 +27,8 @@ const FORMAT: u32 = 2;
 /// A record larger than this is not one jbuild wrote for a small project.
 const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 pub const RECORD_DIR: &str = ".jbuild";
+const GITIGNORE: &str = ".gitignore";
+const GITIGNORE_TEXT: &str = "# Written by jbuild: its build record, never committed.\n*\n";
 const RECORD_FILE: &str = "record.json";
 
 /// What is known about one source file: size and mtime as a fast pre-check,
@@ -103,8 +105,43 @@ impl BuildRecord {
     /// that is a symlink (writes through it would land anywhere).
     pub fn ensure_dir(classes: &Path) -> Result<PathBuf> {
         std::fs::create_dir_all(classes).with_context(|| format!("creating {}", classes.display()))?;
+        let dir = Self::dir(classes);
+        let new = !dir.exists();
         create_real_folders(classes, Path::new(RECORD_DIR))?;
-        Ok(Self::dir(classes))
+        if new {
+            // As cargo does for target/: git ignores the folder by itself,
+            // whatever the repository's .gitignore says.
+            let _ = std::fs::write(dir.join(GITIGNORE), GITIGNORE_TEXT);
+        }
+        Ok(dir)
+    }
+
+    /// Removes `.jbuild/` once nothing but jbuild's own files are left in
+    /// it (the lock, the `.gitignore` jbuild wrote), under the lock held by
+    /// the caller; anything else in it stays, and so does the folder.
+    pub fn remove_dir_when_empty(classes: &Path, lock_file: &Path) {
+        let dir = Self::dir(classes);
+        let Ok(entries) = std::fs::read_dir(&dir) else { return };
+        let mut names: Vec<std::ffi::OsString> = Vec::new();
+        for entry in entries.flatten() {
+            // An empty folder of jbuild's (test-classes/ after its own clean) goes.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) && std::fs::remove_dir(entry.path()).is_ok() {
+                continue;
+            }
+            names.push(entry.file_name());
+        }
+        let ours = |name: &std::ffi::OsString| {
+            name == GITIGNORE
+                && read_regular_file(&dir.join(GITIGNORE), 64).is_some_and(|b| b == GITIGNORE_TEXT.as_bytes())
+                || Some(name.as_os_str()) == lock_file.file_name()
+        };
+        if !names.iter().all(ours) {
+            return;
+        }
+        for name in &names {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+        let _ = std::fs::remove_dir(&dir);
     }
 
     /// The record in `classes`, or an empty one when there is none, it is

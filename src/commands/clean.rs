@@ -12,8 +12,9 @@ use crate::build::source_set::test_classes;
 use crate::context::Context;
 use crate::error::ExitStatus;
 
-/// Everything happens under each output folder's lock, and the lock file
-/// stays: a compile waiting on it then simply goes on once `clean` is done.
+/// Everything happens under each output folder's lock; the lock file goes
+/// last, with `.jbuild/` when nothing else is in it (a compile waiting on
+/// the lock then locks a new file, see [`OutputLock::acquire`]).
 /// Test classes go first: they live inside the main output folder.
 pub fn command(ctx: &Context) -> Result<ExitStatus> {
     let mut total = Removal::default();
@@ -58,5 +59,6 @@ fn clean(ctx: &Context, classes: &Path) -> Result<(Removal, bool)> {
     removal.removed += resources.removed;
     removal.kept.extend(resources.kept);
     BuildRecord::remove(classes)?;
+    lock.remove_with_record_dir(classes);
     Ok((removal, record.resources.values().any(|copy| copy.owned)))
 }

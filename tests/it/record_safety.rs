@@ -146,3 +146,22 @@ fn leftover_staging_folders_are_removed_by_the_next_compile() {
     p.jbuild(&["compile"]).run().success();
     assert!(!p.exists("classes/.jbuild/staging-killed"));
 }
+
+#[test]
+fn clean_removes_the_record_folder_only_when_nothing_else_is_in_it() {
+    let p = TestProject::sample();
+    p.jbuild(&["compile"]).run().success();
+    // git ignores the record folder whatever the repository's .gitignore says.
+    assert!(p.read("classes/.jbuild/.gitignore").lines().any(|l| l == "*"));
+    p.jbuild(&["clean"]).run().success();
+    assert!(!p.exists("classes/.jbuild"), "clean leaves no lock or record behind");
+    // A file jbuild did not write keeps the folder, and itself.
+    p.jbuild(&["compile"]).run().success();
+    p.write("classes/.jbuild/notes.txt", "mine\n");
+    p.write("classes/.jbuild/.gitignore", "edited by hand\n");
+    p.jbuild(&["clean"]).run().success();
+    assert_eq!(p.read("classes/.jbuild/notes.txt"), "mine\n");
+    assert_eq!(p.read("classes/.jbuild/.gitignore"), "edited by hand\n");
+    // And the next compile locks and records as before.
+    p.jbuild(&["run", "sample01.Main"]).run().success().stdout_is("Number is 10.\n");
+}
