@@ -61,6 +61,37 @@ pub fn maven_roots(root: &Path) -> Vec<SourceRoot> {
         .collect()
 }
 
+/// Drops a Maven folder (`src/main/java`, `src/test/java`) whose files all
+/// declare packages that put their root above it: `src/main/java/App.java`
+/// declaring `package main.java;` (a project opened with `src/` as its
+/// root) agrees on `src/`, and the package lines then decide, as they do
+/// without Maven's folders.
+pub fn drop_disowned_maven_roots(project_root: &Path, known: Vec<SourceRoot>) -> Vec<SourceRoot> {
+    known
+        .into_iter()
+        .filter(|root| {
+            if root.kind == RootKind::Resources || root.why != "Maven's layout" {
+                return true;
+            }
+            let listing = list_sources(&root.path, project_root);
+            let files: Vec<PathBuf> = listing.files.iter().map(|f| root.path.join(f)).collect();
+            let proposed: BTreeSet<Option<PathBuf>> = read_heads(&files, 0)
+                .into_iter()
+                .zip(&files)
+                .filter_map(|(head, file)| {
+                    let head = head.ok()?;
+                    Some(root_from_package(file.parent().unwrap_or(&root.path), &head.header))
+                })
+                .collect();
+            // Kept unless every file names one and the same root above it.
+            !(proposed.len() == 1
+                && proposed.first().is_some_and(|only| {
+                    only.as_ref().is_some_and(|above| above != &root.path && root.path.starts_with(above))
+                }))
+        })
+        .collect()
+}
+
 /// Roots found by reading the files.
 #[derive(Debug, Clone, Default)]
 pub struct Inference {

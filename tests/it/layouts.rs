@@ -127,6 +127,26 @@ fn a_stray_file_is_told_the_fix_that_keeps_the_rest() {
 }
 
 #[test]
+fn maven_folders_whose_files_all_name_src_as_their_root_use_src() {
+    // A project opened with src/ as its root: every package line starts with main.java.
+    let p = bare();
+    p.write(
+        "src/main/java/App.java",
+        "package main.java;\n\nimport main.java.model.Item;\n\npublic class App {\n    \
+         public static void main(String[] args) { System.out.println(new Item().name()); }\n}\n",
+    );
+    p.write(
+        "src/main/java/model/Item.java",
+        "package main.java.model;\n\npublic class Item {\n    public String name() { return \"item\"; }\n}\n",
+    );
+    p.jbuild(&["run", "main.java.App"]).run().success().stdout_is("item\n");
+    assert!(p.exists("classes/main/java/model/Item.class"));
+    // One file in src/main/java without such a package line: Maven's folder is the root again.
+    p.write("src/main/java/Other.java", "public class Other {}\n");
+    p.jbuild(&["compile"]).run().code(1).stderr_has("src/main/java/App.java: declares `package main.java;`");
+}
+
+#[test]
 fn a_named_source_folder_that_cuts_packages_is_pointed_at_the_right_root() {
     let p = maven();
     p.write("jbuild.toml", "src = \"src\"\n");
