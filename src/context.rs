@@ -78,8 +78,9 @@ impl Context {
             return Ok(jdk);
         }
         let settings = &self.project.settings;
-        let selection = select(settings.jdk, settings.release, &SearchPlaces::from_env())?;
-        for note in &selection.jdk.notes {
+        let selection =
+            select(settings.jdk, settings.release, self.project.java_level.as_ref(), &SearchPlaces::from_env())?;
+        for note in selection.jdk.notes.iter().chain(&selection.warning) {
             self.status.warning(note);
         }
         if self.status.is_verbose() {

@@ -118,7 +118,7 @@ fn examine(workspace: &Workspace) -> Report {
         }
     };
     let settings = &project.settings;
-    let selected = select(settings.jdk, settings.release, &places);
+    let selected = select(settings.jdk, settings.release, project.java_level.as_ref(), &places);
     match &selected {
         Ok(selection) => {
             let javac = selection.jdk.javac.canonicalize().unwrap_or_else(|_| selection.jdk.javac.clone());
@@ -129,6 +129,7 @@ fn examine(workspace: &Workspace) -> Report {
                 why: selection.why.clone(),
             });
             report.notes.extend(selection.jdk.notes.iter().cloned());
+            report.warnings.extend(selection.warning.iter().cloned());
         }
         Err(e) => report.problems.push(format!("{e:#}")),
     }

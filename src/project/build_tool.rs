@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::ide::read_small_file;
+use super::java_level::{JavaLevel, parse_level};
 
 pub const POM: &str = "pom.xml";
 pub const GRADLE_FILES: [&str; 2] = ["build.gradle", "build.gradle.kts"];
@@ -29,6 +30,8 @@ pub struct BuildFile {
     /// `fileTree(...)`; Maven's `system` scope).
     pub jars: Vec<PathBuf>,
     pub notes: Vec<String>,
+    /// The Java version the file compiles for, when it says.
+    pub java_level: Option<JavaLevel>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,7 +156,25 @@ fn maven(root: &Path, text: &str) -> Result<BuildFile, String> {
         dependencies: Vec::new(),
         jars: Vec::new(),
         notes: Vec::new(),
+        java_level: None,
     };
+    // The compiler plugin's own configuration wins over the properties, as in Maven.
+    let compiler_plugin = project
+        .descendants()
+        .filter(|n| n.has_tag_name("plugin"))
+        .find(|plugin| child(*plugin, "artifactId").as_deref() == Some("maven-compiler-plugin"))
+        .and_then(|plugin| plugin.children().find(|n| n.has_tag_name("configuration")));
+    let from_plugin = ["release", "source"].into_iter().find_map(|name| {
+        let value = child(compiler_plugin?, name).map(&resolve)?;
+        Some((format!("maven-compiler-plugin <{name}>"), value))
+    });
+    let from_properties = ["maven.compiler.release", "maven.compiler.source"].into_iter().find_map(|name| {
+        let (_, value) = properties.iter().find(|(key, _)| key == name)?;
+        Some((name.to_owned(), resolve(value.clone())))
+    });
+    build.java_level = from_plugin
+        .or(from_properties)
+        .and_then(|(name, value)| Some(JavaLevel::new(parse_level(&value)?, format!("{POM} ({name} {value})"))));
     if let Some(parent) = project.children().find(|n| n.has_tag_name("parent")) {
         let name = format!(
             "{}:{}",
@@ -195,8 +216,10 @@ fn gradle(root: &Path, file: &str, text: &str) -> BuildFile {
         dependencies: Vec::new(),
         jars: Vec::new(),
         notes: Vec::new(),
+        java_level: None,
     };
     let tokens = gradle_tokens(text);
+    build.java_level = gradle_java_level(file, &tokens);
     let mut depth = 0usize;
     let mut i = 0;
     while i < tokens.len() {
@@ -214,6 +237,32 @@ fn gradle(root: &Path, file: &str, text: &str) -> BuildFile {
         i += 1;
     }
     build
+}
+
+/// `JavaLanguageVersion.of(21)` (a toolchain), `JavaVersion.VERSION_17`, or
+/// `sourceCompatibility = '17'`: the first of them in the script.
+fn gradle_java_level(file: &str, tokens: &[Token]) -> Option<JavaLevel> {
+    tokens.iter().enumerate().find_map(|(i, token)| {
+        let Token::Word(word) = token else { return None };
+        let value = if word.ends_with("JavaLanguageVersion.of") {
+            match (tokens.get(i + 1), tokens.get(i + 2)) {
+                (Some(Token::Open('(')), Some(Token::Word(v) | Token::Text(v))) => v.clone(),
+                _ => return None,
+            }
+        } else if let Some(version) = word.strip_prefix("JavaVersion.") {
+            version.to_owned()
+        } else if word == "sourceCompatibility" {
+            match (tokens.get(i + 1), tokens.get(i + 2)) {
+                (Some(Token::Punct('=')), Some(Token::Word(v) | Token::Text(v))) if !v.starts_with("JavaVersion.") => {
+                    v.clone()
+                }
+                _ => return None,
+            }
+        } else {
+            return None;
+        };
+        Some(JavaLevel::new(parse_level(&value)?, format!("{file} ({word} {value})")))
+    })
 }
 
 /// Reads one `dependencies` block from `start` (just after its `{`);
@@ -441,6 +490,33 @@ mod tests {
             "pom.xml needs a dependency that jbuild does not download: com.google.code.gson:gson:2.10.1; put its jar \
              in lib/ (e.g. lib/gson-2.10.1.jar), or build with Maven (`mvn package`)"
         );
+    }
+
+    #[test]
+    fn java_levels_of_build_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let level = |build: BuildFile| build.java_level.map(|l| (l.feature, l.from));
+        let pom = |inside: &str| format!("<project><modelVersion>4.0.0</modelVersion>{inside}</project>");
+        let props = "<properties><java.version>21</java.version><maven.compiler.source>1.8</maven.compiler.source></properties>";
+        assert_eq!(
+            level(maven(dir.path(), &pom(props)).unwrap()),
+            Some((8, "pom.xml (maven.compiler.source 1.8)".into()))
+        );
+        let plugin = "<build><plugins><plugin><artifactId>maven-compiler-plugin</artifactId>\
+                      <configuration><release>${java.version}</release></configuration></plugin></plugins></build>";
+        assert_eq!(
+            level(maven(dir.path(), &pom(&format!("{props}{plugin}"))).unwrap()),
+            Some((21, "pom.xml (maven-compiler-plugin <release> 21)".into()))
+        );
+        assert_eq!(level(maven(dir.path(), &pom("")).unwrap()), None);
+        let gradle_level = |text: &str| level(gradle(dir.path(), "build.gradle", text)).map(|(f, _)| f);
+        assert_eq!(
+            gradle_level("java {\n  toolchain {\n    languageVersion = JavaLanguageVersion.of(21)\n  }\n}\n"),
+            Some(21)
+        );
+        assert_eq!(gradle_level("sourceCompatibility = JavaVersion.VERSION_1_8\n"), Some(8));
+        assert_eq!(gradle_level("java { sourceCompatibility = '17' }\n"), Some(17));
+        assert_eq!(gradle_level("// sourceCompatibility = '17'\nplugins { id 'java' }\n"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod build_tool;
 pub mod ide;
+pub mod java_level;
 pub mod layout;
 pub mod settings;
 pub mod target;
@@ -42,6 +43,9 @@ pub struct Project {
     pub settings: Settings,
     /// `pom.xml` or `build.gradle(.kts)`, when there is one jbuild could read.
     pub build_file: Option<BuildFile>,
+    /// The Java version the build file or the IDE's project says the code is
+    /// written for (a preference when selecting the JDK).
+    pub java_level: Option<java_level::JavaLevel>,
     pub explanation: Explanation,
     /// The source folder's walk when finding the roots needed one.
     walked: Option<Walked>,
@@ -178,7 +182,23 @@ impl Project {
                 }
             }
         }
-        Ok(Project { classes, root, src: base, roots, lib, extra_jars, settings, build_file, explanation, walked })
+        let java_level = build_file
+            .as_ref()
+            .and_then(|b| b.java_level.clone())
+            .or_else(|| ide.as_ref().and_then(|ide| ide.java_level.clone()));
+        Ok(Project {
+            classes,
+            root,
+            src: base,
+            roots,
+            lib,
+            extra_jars,
+            settings,
+            build_file,
+            java_level,
+            explanation,
+            walked,
+        })
     }
 
     /// The main source roots: `javac -sourcepath`.

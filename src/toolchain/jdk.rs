@@ -13,6 +13,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::error::usage;
+use crate::project::java_level::JavaLevel;
 use crate::project::settings::JdkVersion;
 
 /// A JDK's tools and identity.
@@ -192,12 +193,23 @@ pub struct Selection {
     pub origin: String,
     /// Why this one: "the default", "jdk = 25 in jbuild.toml", ...
     pub why: String,
+    /// Said when the project's files ask for a newer Java than any JDK here.
+    pub warning: Option<String>,
 }
 
 /// Selects the JDK: the default one ([`Jdk::find`]) unless `wanted` (the
 /// `jdk` setting) or a `release` newer than the default asks for another,
 /// which is then the first installed JDK that has the version.
-pub fn select(wanted: Option<JdkVersion>, release: Option<u32>, places: &SearchPlaces) -> Result<Selection> {
+///
+/// `preferred` (the Java version the project's build file or IDE names) is
+/// weaker: a newer JDK than the default is taken for it when one is
+/// installed, else the default one is, with a warning naming the version.
+pub fn select(
+    wanted: Option<JdkVersion>,
+    release: Option<u32>,
+    preferred: Option<&JavaLevel>,
+    places: &SearchPlaces,
+) -> Result<Selection> {
     let default = Jdk::find();
     let (wanted, why) = match (wanted, &default) {
         (Some(wanted), _) => (wanted, format!("the `jdk = {wanted}` setting")),
@@ -208,23 +220,53 @@ pub fn select(wanted: Option<JdkVersion>, release: Option<u32>, places: &SearchP
                 format!("`release = {release}` is newer than the default JDK {}", jdk.version),
             )
         }
+        (None, Ok(jdk)) if release.is_none() && preferred.is_some_and(|level| jdk.feature() < level.feature) => {
+            let level = preferred.expect("checked");
+            let wanted = JdkVersion::AtLeast(level.feature);
+            let found = places.installed().into_iter().find(|found| wanted.accepts(found.feature()));
+            if let Some(found) = found
+                && let Some(newer) = Jdk::from_home(&found.home)
+            {
+                let why = format!(
+                    "{} asks for Java {}, newer than the default JDK {}",
+                    level.from, level.feature, jdk.version
+                );
+                return Ok(Selection { jdk: newer, origin: found.origin, why, warning: None });
+            }
+            let warning = format!(
+                "{} asks for Java {}, and no JDK here has it: compiling with the default JDK {}; install JDK {} \
+                 or newer, or set `jdk` in {}",
+                level.from,
+                level.feature,
+                jdk.version,
+                level.feature,
+                crate::project::settings::SETTINGS_FILE
+            );
+            let origin = default_origin(jdk);
+            return Ok(Selection {
+                jdk: jdk.clone(),
+                origin,
+                why: "the default JDK".to_owned(),
+                warning: Some(warning),
+            });
+        }
         (None, _) => {
             let jdk = default?;
             let origin = default_origin(&jdk);
-            return Ok(Selection { jdk, origin, why: "the default JDK".to_owned() });
+            return Ok(Selection { jdk, origin, why: "the default JDK".to_owned(), warning: None });
         }
     };
     if let Ok(jdk) = &default
         && wanted.accepts(jdk.feature())
     {
         let origin = default_origin(jdk);
-        return Ok(Selection { jdk: jdk.clone(), origin, why });
+        return Ok(Selection { jdk: jdk.clone(), origin, why, warning: None });
     }
     let installed = places.installed();
     if let Some(found) = installed.iter().find(|jdk| wanted.accepts(jdk.feature()))
         && let Some(jdk) = Jdk::from_home(&found.home)
     {
-        return Ok(Selection { jdk, origin: found.origin.clone(), why });
+        return Ok(Selection { jdk, origin: found.origin.clone(), why, warning: None });
     }
     let listed = if installed.is_empty() {
         "none".to_owned()

@@ -375,6 +375,55 @@ fn jdk_setting_selects_an_installed_jdk() {
 }
 
 #[test]
+fn a_java_version_no_installed_jdk_has_is_a_warning_not_an_error() {
+    let p = maven();
+    let pom = p.read("pom.xml").replace(
+        "<modelVersion>4.0.0</modelVersion>",
+        "<modelVersion>4.0.0</modelVersion>\n  <properties><maven.compiler.release>99</maven.compiler.release></properties>",
+    );
+    p.write("pom.xml", &pom);
+    let out = p.jbuild(&["run", "com.x.App"]).run();
+    out.success().stdout_is("Hello from a resource 42\n").stderr_has(
+        "pom.xml (maven.compiler.release 99) asks for Java 99, and no JDK here has it: compiling with the default JDK",
+    );
+    p.jbuild(&["doctor"]).run().success().stdout_has("asks for Java 99");
+}
+
+#[test]
+#[cfg_attr(not(jbuild_jdk25), ignore = "needs a JDK 25 under /usr/lib/jvm")]
+fn the_java_version_an_ide_project_names_selects_a_jdk_that_has_it() {
+    let p = bare();
+    // Record patterns: Java 21. Eclipse's project says JavaSE-21.
+    p.write(
+        "src/shapes/Main.java",
+        "package shapes;\n\npublic class Main {\n    record Square(int side) {}\n    \
+         public static void main(String[] args) {\n        Object o = new Square(3);\n        \
+         if (o instanceof Square(int side)) System.out.println(\"area \" + side * side);\n    }\n}\n",
+    );
+    p.write(
+        ".classpath",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<classpath>\n  <classpathentry kind=\"src\" path=\"src\"/>\n  \
+         <classpathentry kind=\"con\" path=\"org.eclipse.jdt.launching.JRE_CONTAINER/\
+         org.eclipse.jdt.internal.debug.ui.launcher.StandardVMType/JavaSE-21\"/>\n  \
+         <classpathentry kind=\"output\" path=\"bin\"/>\n</classpath>\n",
+    );
+    let home = tempfile::tempdir().unwrap();
+    let out = without_named_jdks(p.jbuild(&["-v", "run", "shapes.Main"]), home.path()).run();
+    out.success().stdout_is("area 9\n");
+    let default = without_named_jdks(p.jbuild(&["doctor", "--format", "json"]), home.path()).run();
+    let report: serde_json::Value = serde_json::from_str(&default.stdout).unwrap();
+    let feature = |version: &str| version.split('.').next().and_then(|f| f.parse::<u32>().ok()).unwrap_or(0);
+    let selected = report["selected_jdk"]["version"].as_str().unwrap_or_default();
+    assert!(feature(selected) >= 21, "{}", default.stdout);
+    // When the default JDK (PATH) is older, the choice is explained.
+    let javac = Command::new("javac").arg("-version").output().unwrap();
+    let default_version = String::from_utf8_lossy(&javac.stdout).replace("javac ", "");
+    if feature(default_version.trim()) < 21 {
+        out.stderr_has(".classpath (JavaSE-21) asks for Java 21, newer than the default JDK");
+    }
+}
+
+#[test]
 fn a_jdk_nobody_has_is_a_clear_error() {
     let p = TestProject::sample();
     let home = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::{FolderKind, IdeLayout, read_small_file};
+use crate::project::java_level::{JavaLevel, parse_level};
 
 pub const FILE: &str = ".classpath";
 
@@ -46,6 +47,13 @@ fn parse(root: &Path, text: &str) -> Result<IdeLayout, String> {
             "output" => layout.set_output(root, path),
             "lib" => layout.add_jar(root, path),
             "var" => layout.notes.push(format!("{FILE}: ignoring {path:?}: jbuild does not know Eclipse's variables")),
+            // org.eclipse.jdt.launching.JRE_CONTAINER/.../JavaSE-21
+            "con" if path.starts_with("org.eclipse.jdt.launching.JRE_CONTAINER") => {
+                let environment = path.rsplit('/').next().unwrap_or_default();
+                if let Some(feature) = parse_level(environment).filter(|_| environment.starts_with("JavaSE-")) {
+                    layout.java_level = Some(JavaLevel::new(feature, format!("{FILE} ({environment})")));
+                }
+            }
             _ => {}
         }
     }

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{FolderKind, IdeLayout, read_small_file};
+use crate::project::java_level::{JavaLevel, parse_level};
 
 const MISC: &str = ".idea/misc.xml";
 const LIBRARIES: &str = ".idea/libraries";
@@ -66,8 +67,14 @@ fn parse(root: &Path, file: &str, text: &str) -> Result<IdeLayout, String> {
         };
         layout.add_folder(root, &path, kind);
     }
+    let misc = Misc::read(root);
+    // The module's own language level, else the project's.
+    layout.java_level = manager
+        .attribute("LANGUAGE_LEVEL")
+        .and_then(|level| Some(JavaLevel::new(parse_level(level)?, format!("{file} (LANGUAGE_LEVEL {level})"))))
+        .or(misc.java_level);
     let output = if manager.attribute("inherit-compiler-output") == Some("true") {
-        Some(format!("{}/production/{module}", project_output(root)))
+        Some(format!("{}/production/{module}", misc.output.unwrap_or_else(|| DEFAULT_PROJECT_OUTPUT.to_owned())))
     } else {
         let own = manager.children().find(|n| n.has_tag_name("output")).and_then(|n| n.attribute("url"));
         own.and_then(|url| expand(root, url))
@@ -142,18 +149,30 @@ fn project_library(root: &Path, name: &str) -> Option<(String, String)> {
     })
 }
 
-/// The project's compiler output from `.idea/misc.xml`, relative to the root.
-fn project_output(root: &Path) -> String {
-    let text = read_small_file(&root.join(MISC), MISC).ok();
-    let output = text.as_deref().and_then(|text| {
-        let document = roxmltree::Document::parse(text).ok()?;
-        let manager = document
+/// What `.idea/misc.xml`'s `ProjectRootManager` says: the project's compiler
+/// output (relative to the root) and its language level.
+#[derive(Default)]
+struct Misc {
+    output: Option<String>,
+    java_level: Option<JavaLevel>,
+}
+
+impl Misc {
+    fn read(root: &Path) -> Misc {
+        let Ok(text) = read_small_file(&root.join(MISC), MISC) else { return Misc::default() };
+        let Ok(document) = roxmltree::Document::parse(&text) else { return Misc::default() };
+        let Some(manager) = document
             .descendants()
-            .find(|n| n.has_tag_name("component") && n.attribute("name") == Some("ProjectRootManager"))?;
-        let url = manager.children().find(|n| n.has_tag_name("output"))?.attribute("url")?;
-        expand(root, url)
-    });
-    output.unwrap_or_else(|| DEFAULT_PROJECT_OUTPUT.to_owned())
+            .find(|n| n.has_tag_name("component") && n.attribute("name") == Some("ProjectRootManager"))
+        else {
+            return Misc::default();
+        };
+        let output = manager.children().find(|n| n.has_tag_name("output")).and_then(|n| n.attribute("url"));
+        let java_level = manager
+            .attribute("languageLevel")
+            .and_then(|level| Some(JavaLevel::new(parse_level(level)?, format!("{MISC} (languageLevel {level})"))));
+        Misc { output: output.and_then(|url| expand(root, url)), java_level }
+    }
 }
 
 /// An IntelliJ URL (`file://$MODULE_DIR$/src`, `jar://$PROJECT_DIR$/lib/a.jar!/`)

@@ -18,6 +18,7 @@ use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use super::java_level::JavaLevel;
 use super::normalize;
 
 /// IDE files are small; anything bigger is not one.
@@ -35,6 +36,8 @@ pub struct IdeLayout {
     pub jars: Vec<PathBuf>,
     /// Things in the file jbuild did not use, one line each.
     pub notes: Vec<String>,
+    /// The Java version the IDE compiles the project for, when it says.
+    pub java_level: Option<JavaLevel>,
 }
 
 /// The IDE files of a project: the one used, and notes about the others.
