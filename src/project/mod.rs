@@ -465,9 +465,17 @@ pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
             return Ok((dir.to_path_buf(), format!("it has {ide_file}")));
         }
     }
-    // Nothing marks a project above: Java files right here make one.
+    // Nothing marks a project above: Java files right here make one, rooted
+    // where their package lines say (`Arithmetic/Main.java` declaring
+    // `package Arithmetic;` is in the project above it).
     if has_java_files(&start) {
+        if let Some(root) = package_root_above(&start) {
+            return Ok((root, format!("the package lines of {} put their source root there", start.display())));
+        }
         return Ok((start, "it has .java files".to_owned()));
+    }
+    if packages_below(&start) {
+        return Ok((start, "its package folders hold .java files".to_owned()));
     }
     Err(usage(format!(
         "no Java project found at {} or above it: jbuild looks for a folder with {SETTINGS_FILE}, a src/ folder, \
@@ -488,6 +496,41 @@ pub const CLASSROOM_FILES: [&str; 2] = [".github/classroom/autograding.json", ".
 /// Whether `dir` holds GitHub Classroom tests.
 pub fn has_classroom_tests(dir: &Path) -> bool {
     CLASSROOM_FILES.iter().any(|file| dir.join(file).is_file())
+}
+
+/// The folder above `dir` that the package line of a `.java` file in `dir`
+/// makes its source root, when that line names `dir`'s own folders.
+fn package_root_above(dir: &Path) -> Option<PathBuf> {
+    let file = java_files_in(dir).into_iter().next()?;
+    let header = crate::scanner::read_header(&file).ok()?;
+    let home = crate::env::get().home.clone();
+    layout::root_from_package(dir, &header).filter(|root| {
+        // Never the whole home folder or the file system: a walk of either is no project.
+        root != dir && dir.starts_with(root) && root.parent().is_some() && home.as_deref() != Some(root.as_path())
+    })
+}
+
+/// Whether a folder right below `dir` holds `.java` files whose package is
+/// that folder (`dir/Arithmetic/Main.java` declaring `package Arithmetic;`).
+fn packages_below(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.filter_map(Result::ok).take(200).any(|entry| {
+        let path = entry.path();
+        let visible = entry.file_name().to_str().is_some_and(|name| !name.starts_with('.'));
+        visible && entry.file_type().is_ok_and(|t| t.is_dir()) && package_root_above(&path).as_deref() == Some(dir)
+    })
+}
+
+/// The `.java` files directly in `dir`, sorted.
+fn java_files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "java") && e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
 }
 
 /// Whether `dir` itself (not below it) holds `.java` files.

@@ -558,3 +558,24 @@ fn vs_code_settings_naming_java_sources_make_a_project() {
     other.write(".vscode/settings.json", r#"{ "editor.tabSize": 4 }"#);
     other.jbuild(&["run"]).run().code(2).stderr_has("no Java project found");
 }
+
+#[test]
+fn package_folders_at_the_top_of_a_repository_are_a_project() {
+    // No src/, no build file: `Arithmetic/Main.java` declaring `package Arithmetic;`.
+    let p = bare();
+    p.write(
+        "Arithmetic/Main.java",
+        "package Arithmetic;\n\npublic class Main {\n    public static void main(String[] a) { \
+         System.out.println(Arithmetic.sum(2, 3)); }\n}\n",
+    );
+    p.write(
+        "Arithmetic/Arithmetic.java",
+        "package Arithmetic;\n\npublic class Arithmetic {\n    static int sum(int a, int b) { return a + b; }\n}\n",
+    );
+    p.jbuild(&["run", "Arithmetic.Main"]).run().success().stdout_is("5\n");
+    // From inside the package folder too, by class, by file, or alone: the root stays above it.
+    p.jbuild_in("Arithmetic", &["run"]).run().success().stdout_is("5\n");
+    p.jbuild_in("Arithmetic", &["run", "Main.java"]).run().success().stdout_is("5\n");
+    assert!(p.exists("classes/Arithmetic/Main.class"));
+    assert!(!p.exists("Arithmetic/classes"), "no second output folder inside the package");
+}
