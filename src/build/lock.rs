@@ -33,16 +33,18 @@ fn same_file(file: &File, path: &Path) -> bool {
 impl OutputLock {
     pub fn acquire(classes: &Path, on_wait: impl FnOnce()) -> Result<OutputLock> {
         let mut on_wait = Some(on_wait);
+        let mut attempts = 0;
         loop {
+            attempts += 1;
             let dir = BuildRecord::ensure_dir(classes)?;
             let path = dir.join(LOCK_FILE);
-            let file = File::options()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&path)
-                .with_context(|| format!("opening {}", path.display()))?;
+            let opened =
+                File::options().create(true).truncate(false).write(true).custom_flags(libc::O_NOFOLLOW).open(&path);
+            let file = match opened {
+                // A `clean` removed the folder between the two steps: make it again.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 100 => continue,
+                opened => opened.with_context(|| format!("opening {}", path.display()))?,
+            };
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => {

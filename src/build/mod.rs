@@ -94,7 +94,13 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
     }
     // Resources (src/main/resources) are copied into the main output folder.
     let resources_changed = match set.kind {
-        SetKind::Main => resources::sync(&project.resource_roots(), &set.output, &mut record, &ctx.status)?,
+        SetKind::Main => resources::sync(
+            &project.resource_roots(),
+            &project.source_roots_with_resources(),
+            &set.output,
+            &mut record,
+            &ctx.status,
+        )?,
         SetKind::Tests => false,
     };
     let upstream_record = set.upstream.as_ref().map(|upstream| BuildRecord::load(upstream).0);

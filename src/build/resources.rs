@@ -20,16 +20,28 @@ use super::outputs::{create_real_folders, is_resource_key, remove_owned_files};
 use super::record::{BuildRecord, OutputFile, ResourceCopy, hash_file, key_of};
 use crate::term::{Status, count};
 
+/// Files of a source root that are not copied with its resources.
+const NOT_RESOURCES: [&str; 10] = ["java", "class", "form", "kt", "groovy", "scala", "aj", "clj", "launch", "iml"];
+
 /// Most files copied from the resource folders.
 const MAX_RESOURCES: usize = 20_000;
 
 /// Brings the copies in `classes` in line with the resource folders,
 /// updating `record`. Returns whether anything changed.
-pub fn sync(roots: &[&Path], classes: &Path, record: &mut BuildRecord, status: &Status) -> Result<bool> {
-    if roots.is_empty() && record.resources.is_empty() {
+/// `source_roots` are main source roots whose files other than sources
+/// are copied too.
+pub fn sync(
+    roots: &[&Path],
+    source_roots: &[&Path],
+    classes: &Path,
+    record: &mut BuildRecord,
+    status: &Status,
+) -> Result<bool> {
+    if roots.is_empty() && source_roots.is_empty() && record.resources.is_empty() {
         return Ok(false);
     }
-    let wanted = resource_files(roots, status);
+    let folders = roots.iter().map(|root| (*root, false)).chain(source_roots.iter().map(|root| (*root, true)));
+    let wanted = resource_files(&folders.collect::<Vec<_>>(), classes, status);
     let mut changed = false;
     let mut copied = 0;
     for (key, source) in &wanted {
@@ -85,13 +97,20 @@ pub fn sync(roots: &[&Path], classes: &Path, record: &mut BuildRecord, status: &
 
 /// Every regular file of the resource folders by its key in the output
 /// folder; the first folder wins a name. Symlinks, hidden files (`.gitkeep`)
-/// and class files are skipped.
-fn resource_files(roots: &[&Path], status: &Status) -> BTreeMap<String, PathBuf> {
+/// and class files are skipped; in a source root (`true`), so are sources
+/// of any JVM language and IDE files, as IntelliJ's resource patterns
+/// leave them out, and anything inside the output folder.
+fn resource_files(roots: &[(&Path, bool)], classes: &Path, status: &Status) -> BTreeMap<String, PathBuf> {
     let mut files = BTreeMap::new();
-    for root in roots {
+    for (root, is_source_root) in roots {
         let walker = walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name().into_iter();
-        for entry in walker.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')).filter_map(Result::ok) {
+        let visible = |e: &walkdir::DirEntry| !e.file_name().to_string_lossy().starts_with('.') && e.path() != classes;
+        for entry in walker.filter_entry(visible).filter_map(Result::ok) {
             if !entry.file_type().is_file() {
+                continue;
+            }
+            let extension = entry.path().extension().and_then(|e| e.to_str()).unwrap_or_default();
+            if *is_source_root && NOT_RESOURCES.contains(&extension) {
                 continue;
             }
             let relative = entry.path().strip_prefix(root).expect("walk stays under its root");

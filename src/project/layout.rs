@@ -53,11 +53,14 @@ pub const MAVEN_RESOURCES: &str = "src/main/resources";
 const TOP_LEVEL_TEST_FOLDERS: [&str; 2] = ["test", "tests"];
 
 /// Maven's folders that exist in `root`, known by name alone.
+/// Why a root that Maven's folder names is one.
+pub const MAVEN_WHY: &str = "Maven's layout";
+
 pub fn maven_roots(root: &Path) -> Vec<SourceRoot> {
     [(MAVEN_MAIN, RootKind::Main), (MAVEN_TEST, RootKind::Test), (MAVEN_RESOURCES, RootKind::Resources)]
         .into_iter()
         .filter(|(folder, _)| root.join(folder).is_dir())
-        .map(|(folder, kind)| SourceRoot::new(root.join(folder), kind, "Maven's layout"))
+        .map(|(folder, kind)| SourceRoot::new(root.join(folder), kind, MAVEN_WHY))
         .collect()
 }
 
@@ -70,7 +73,7 @@ pub fn drop_disowned_maven_roots(project_root: &Path, known: Vec<SourceRoot>) ->
     known
         .into_iter()
         .filter(|root| {
-            if root.kind == RootKind::Resources || root.why != "Maven's layout" {
+            if root.kind == RootKind::Resources || root.why != MAVEN_WHY {
                 return true;
             }
             let listing = list_sources(&root.path, project_root);

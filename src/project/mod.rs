@@ -217,6 +217,22 @@ impl Project {
         self.roots_of(RootKind::Resources)
     }
 
+    /// Main source roots whose other files (images, data, `.properties`) are
+    /// copied into the output folder beside the classes, as Eclipse,
+    /// IntelliJ and VS Code do: not under Maven or Gradle, which copy only
+    /// their resource folders, and not a root that is the project folder
+    /// itself (its README and tests are no resources).
+    pub fn source_roots_with_resources(&self) -> Vec<&Path> {
+        if self.build_file.is_some() {
+            return Vec::new();
+        }
+        self.roots
+            .iter()
+            .filter(|r| r.kind == RootKind::Main && r.path != self.root && r.why != layout::MAVEN_WHY)
+            .map(|r| r.path.as_path())
+            .collect()
+    }
+
     fn roots_of(&self, kind: RootKind) -> Vec<&Path> {
         self.roots.iter().filter(|r| r.kind == kind).map(|r| r.path.as_path()).collect()
     }

@@ -579,3 +579,28 @@ fn package_folders_at_the_top_of_a_repository_are_a_project() {
     assert!(p.exists("classes/Arithmetic/Main.class"));
     assert!(!p.exists("Arithmetic/classes"), "no second output folder inside the package");
 }
+
+#[test]
+fn files_beside_the_sources_are_copied_as_the_ides_copy_them() {
+    let p = TestProject::empty();
+    p.write(
+        "src/game/Main.java",
+        "package game;\n\npublic class Main {\n    public static void main(String[] a) throws Exception {\n        \
+         try (var in = Main.class.getResourceAsStream(\"/images/level1.txt\")) {\n            \
+         System.out.println(in == null ? \"missing\" : new String(in.readAllBytes()).trim());\n        }\n    }\n}\n",
+    );
+    p.write("src/images/level1.txt", "three ghosts\n");
+    p.write("src/.hidden/notes.txt", "not copied\n");
+    let out = p.jbuild(&["run", "game.Main"]).run();
+    out.success().stdout_is("three ghosts\n").stderr_has("Copied 1 resource file");
+    assert!(!p.exists("classes/game/Main.java") && !p.exists("classes/.hidden"));
+    // Removed with the rest of what jbuild wrote.
+    p.jbuild(&["clean"]).run().success();
+    assert!(!p.exists("classes/images/level1.txt"));
+
+    // Under Maven's folders, only src/main/resources is copied, as Maven does.
+    let m = maven();
+    m.write("src/main/java/com/x/notes.txt", "not a resource under Maven\n");
+    m.jbuild(&["compile"]).run().success();
+    assert!(m.exists("classes/greeting.txt") && !m.exists("classes/com/x/notes.txt"));
+}
