@@ -20,7 +20,9 @@ use super::outputs::{create_real_folders, is_resource_key, remove_owned_files};
 use super::record::{BuildRecord, OutputFile, ResourceCopy, hash_file, key_of};
 use crate::term::{Status, count};
 
-/// Files of a source root that are not copied with its resources.
+/// Files of a source root that are not copied with its resources: sources
+/// of any JVM language and IDE files, as IntelliJ's resource patterns leave
+/// them out. Hidden files and anything in the output folder are not either.
 const NOT_RESOURCES: [&str; 10] = ["java", "class", "form", "kt", "groovy", "scala", "aj", "clj", "launch", "iml"];
 
 /// Most files copied from the resource folders.
@@ -32,7 +34,7 @@ const MAX_RESOURCES: usize = 20_000;
 /// are copied too.
 pub fn sync(
     roots: &[&Path],
-    source_roots: &[&Path],
+    source_roots: &[(&Path, Vec<PathBuf>)],
     classes: &Path,
     record: &mut BuildRecord,
     status: &Status,
@@ -40,8 +42,27 @@ pub fn sync(
     if roots.is_empty() && source_roots.is_empty() && record.resources.is_empty() {
         return Ok(false);
     }
-    let folders = roots.iter().map(|root| (*root, false)).chain(source_roots.iter().map(|root| (*root, true)));
-    let wanted = resource_files(&folders.collect::<Vec<_>>(), classes, status);
+    let mut wanted = resource_files(roots, status);
+    for (root, files) in source_roots {
+        for relative in files {
+            let extension = relative.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            let hidden = relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            let key = key_of(relative);
+            if hidden
+                || NOT_RESOURCES.contains(&extension)
+                || root.join(relative).starts_with(classes)
+                || !is_resource_key(&key)
+                || relative.to_str().is_none()
+            {
+                continue;
+            }
+            if wanted.len() >= MAX_RESOURCES {
+                status.warning(format_args!("copying only the first {MAX_RESOURCES} resource files"));
+                break;
+            }
+            wanted.entry(key).or_insert_with(|| root.join(relative));
+        }
+    }
     let mut changed = false;
     let mut copied = 0;
     for (key, source) in &wanted {
@@ -97,20 +118,13 @@ pub fn sync(
 
 /// Every regular file of the resource folders by its key in the output
 /// folder; the first folder wins a name. Symlinks, hidden files (`.gitkeep`)
-/// and class files are skipped; in a source root (`true`), so are sources
-/// of any JVM language and IDE files, as IntelliJ's resource patterns
-/// leave them out, and anything inside the output folder.
-fn resource_files(roots: &[(&Path, bool)], classes: &Path, status: &Status) -> BTreeMap<String, PathBuf> {
+/// and class files are skipped.
+fn resource_files(roots: &[&Path], status: &Status) -> BTreeMap<String, PathBuf> {
     let mut files = BTreeMap::new();
-    for (root, is_source_root) in roots {
+    for root in roots {
         let walker = walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name().into_iter();
-        let visible = |e: &walkdir::DirEntry| !e.file_name().to_string_lossy().starts_with('.') && e.path() != classes;
-        for entry in walker.filter_entry(visible).filter_map(Result::ok) {
+        for entry in walker.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')).filter_map(Result::ok) {
             if !entry.file_type().is_file() {
-                continue;
-            }
-            let extension = entry.path().extension().and_then(|e| e.to_str()).unwrap_or_default();
-            if *is_source_root && NOT_RESOURCES.contains(&extension) {
                 continue;
             }
             let relative = entry.path().strip_prefix(root).expect("walk stays under its root");

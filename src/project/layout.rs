@@ -123,8 +123,17 @@ impl Walked {
     /// The files under `root` (inside `folder`), relative to `root`: what
     /// walking `root` itself would list.
     pub fn under(&self, root: &Path) -> Vec<PathBuf> {
-        let inside = root.strip_prefix(&self.folder).unwrap_or(Path::new(""));
-        self.listing.files.iter().filter_map(|file| file.strip_prefix(inside).ok()).map(Path::to_path_buf).collect()
+        Self::inside(&self.folder, root, &self.listing.files)
+    }
+
+    /// [`Walked::under`] for the files that are not `.java` files.
+    pub fn others_under(&self, root: &Path) -> Vec<PathBuf> {
+        Self::inside(&self.folder, root, &self.listing.others)
+    }
+
+    fn inside(folder: &Path, root: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
+        let inside = root.strip_prefix(folder).unwrap_or(Path::new(""));
+        files.iter().filter_map(|file| file.strip_prefix(inside).ok()).map(Path::to_path_buf).collect()
     }
 }
 
@@ -357,6 +366,7 @@ mod tests {
                     .to_vec(),
                 warnings: Vec::new(),
                 outside: Vec::new(),
+                others: Vec::new(),
             },
             heads: HashMap::new(),
         };

@@ -222,14 +222,22 @@ impl Project {
     /// IntelliJ and VS Code do: not under Maven or Gradle, which copy only
     /// their resource folders, and not a root that is the project folder
     /// itself (its README and tests are no resources).
-    pub fn source_roots_with_resources(&self) -> Vec<&Path> {
+    /// Returns each such root with its files (relative to it) that are not
+    /// `.java` files, from the walk that found the roots when there was one.
+    pub fn source_roots_with_resources(&self) -> Vec<(&Path, Vec<PathBuf>)> {
         if self.build_file.is_some() {
             return Vec::new();
         }
         self.roots
             .iter()
             .filter(|r| r.kind == RootKind::Main && r.path != self.root && r.why != layout::MAVEN_WHY)
-            .map(|r| r.path.as_path())
+            .map(|r| {
+                let files = match &self.walked {
+                    Some(walked) if r.path.starts_with(&walked.folder) => walked.others_under(&r.path),
+                    _ => list_sources(&r.path, &self.root).others,
+                };
+                (r.path.as_path(), files)
+            })
             .collect()
     }
 
@@ -254,7 +262,12 @@ impl Project {
                     // one is enough to say so.
                     let outside =
                         walked.listing.outside.iter().map(|(link, to)| (walked.folder.join(link), to.clone()));
-                    SourceListing { files: walked.under(root), warnings, outside: outside.collect() }
+                    SourceListing {
+                        files: walked.under(root),
+                        warnings,
+                        outside: outside.collect(),
+                        others: Vec::new(),
+                    }
                 }
                 _ => {
                     let found = list_sources(root, &self.root);

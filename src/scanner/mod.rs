@@ -213,6 +213,9 @@ pub struct SourceListing {
     /// Symbolic links (relative to the root) that lead out of the walk's
     /// boundary, with where they lead: neither listed nor followed.
     pub outside: Vec<(PathBuf, PathBuf)>,
+    /// The other regular files (relative to the root), for the resources
+    /// copied from source roots.
+    pub others: Vec<PathBuf>,
 }
 
 impl SourceListing {
@@ -270,7 +273,11 @@ pub fn list_sources(root: &Path, boundary: &Path) -> SourceListing {
                 continue;
             }
         }
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "java") {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "java") {
+            listing.others.push(path.strip_prefix(root).unwrap_or(path).to_path_buf());
             continue;
         }
         let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
