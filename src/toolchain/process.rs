@@ -115,7 +115,8 @@ pub struct ToolCommand {
     /// [`ToolCommand::arguments`] (a warm worker runs javac in its own JVM).
     launcher_args: Vec<OsString>,
     args: Vec<OsString>,
-    /// Whether the program reads `@argfile`s (javac and java do).
+    /// Whether the program reads `@argfile`s: javac and java, the JVMs
+    /// jbuild starts with its own environment.
     argfile_capable: bool,
     /// For java: where the program's own arguments start; they never move
     /// into an argfile (the launcher does not expand them).
@@ -280,6 +281,12 @@ impl ToolCommand {
             Environment::Inherited => {
                 for var in LEAKY_ENV {
                     command.env_remove(var);
+                }
+                // A JVM under LANG=C (Docker images, some graders) takes file
+                // names as ASCII: javac then refuses `Grüße.java` ("Invalid
+                // filename"). Any UTF-8 locale fixes that; C.UTF-8 is built in.
+                if self.argfile_capable && !crate::env::get().utf8_locale {
+                    command.env("LC_ALL", "C.UTF-8");
                 }
             }
             Environment::Only(vars) => {

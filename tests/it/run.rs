@@ -182,3 +182,14 @@ fn a_simple_name_runs_the_only_main_class_of_that_name() {
     p.write("src/other/Main.java", "package other;\npublic class Main { public static void main(String[] a) {} }\n");
     p.jbuild(&["run", "Main"]).run().code(2).stderr_has("no class `Main`").stderr_has("`sample01.Main`");
 }
+
+#[test]
+fn non_ascii_file_names_compile_and_run_under_the_c_locale() {
+    let p = TestProject::empty();
+    p.write(
+        "src/Grüße.java",
+        "public class Grüße {\n    public static void main(String[] a) { System.out.println(\"Grüße!\"); }\n}\n",
+    );
+    let out = p.jbuild(&["run", "Grüße"]).env("LC_ALL", "C").env("LANG", "C").env_remove("LC_CTYPE").run();
+    out.success().stdout_is("Grüße!\n");
+}
