@@ -159,10 +159,23 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
                 }
                 // `jbuild run Main` when the only class called Main with a
                 // main method is `sample01.Main`: run that one.
-                Err(error) => match only_main_named(project, &text) {
-                    Some(class) => (class.file, Some(class.name)),
-                    None => return Err(error),
-                },
+                Err(error) => {
+                    let mut named = mains_named(project, &text);
+                    match named.len() {
+                        1 => {
+                            let class = named.remove(0);
+                            (class.file, Some(class.name))
+                        }
+                        0 => return Err(error),
+                        _ => {
+                            let names: Vec<String> = named.into_iter().map(|c| format!("`{}`", c.name)).collect();
+                            return Err(usage(format!(
+                                "`{text}` is ambiguous: {} have a main method; name one",
+                                join_and(&names)
+                            )));
+                        }
+                    }
+                }
             }
         }
         None => match &project.settings.main {
@@ -203,19 +216,13 @@ pub fn main_class(project: &Project, cwd: &Path, target: Option<&OsStr>) -> Resu
     Ok(class)
 }
 
-/// The one class with a main method whose simple name is `name` (no dots),
-/// when there is exactly one; two `Main`s in different packages are ambiguous.
-fn only_main_named(project: &Project, name: &str) -> Option<ClassInfo> {
+/// The classes with a main method whose simple name is `name` (no dots):
+/// `Main` finds `sample01.Main`; two of them are ambiguous.
+fn mains_named(project: &Project, name: &str) -> Vec<ClassInfo> {
     if name.contains('.') || !is_class_name(name) {
-        return None;
+        return Vec::new();
     }
-    let mut found = project
-        .scan()
-        .main_classes()
-        .into_iter()
-        .filter(|c| c.name.rsplit('.').next() == Some(name))
-        .collect::<Vec<_>>();
-    (found.len() == 1).then(|| found.remove(0))
+    project.scan().main_classes().into_iter().filter(|c| c.name.rsplit('.').next() == Some(name)).collect()
 }
 
 /// With no target and no `main` setting: the only main class, if there is one.

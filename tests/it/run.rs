@@ -180,7 +180,10 @@ fn a_simple_name_runs_the_only_main_class_of_that_name() {
     out.success().stdout_is("Number is 10.\n").stderr_has("Running sample01.Main");
     // Two classes called Main with a main method: ambiguous, so refused with both named.
     p.write("src/other/Main.java", "package other;\npublic class Main { public static void main(String[] a) {} }\n");
-    p.jbuild(&["run", "Main"]).run().code(2).stderr_has("no class `Main`").stderr_has("`sample01.Main`");
+    p.jbuild(&["run", "Main"])
+        .run()
+        .code(2)
+        .stderr_has("`Main` is ambiguous: `other.Main` and `sample01.Main` have a main method; name one");
 }
 
 #[test]
