@@ -335,6 +335,8 @@ fn filters_pick_classes_and_methods_and_unknown_ones_are_named() {
             .collect()
     };
     assert_eq!(names(&["test", "CalcTest#add"]), ["calc.CalcTest/add"]);
+    // A test file, as an editor's "test this file" passes it.
+    assert_eq!(names(&["test", "test/calc/OtherTest.java"]), ["calc.OtherTest/other"]);
     assert_eq!(
         names(&["test", "calc.CalcTest#add*", "Other*"]),
         ["calc.CalcTest/add", "calc.CalcTest/addMore", "calc.OtherTest/other"]

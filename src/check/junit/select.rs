@@ -3,7 +3,8 @@
 //! A filter names a class (`calc.CalcTest`, or just `CalcTest`), a class
 //! and a method (`CalcTest#add`), or either with globs (`*Test`,
 //! `calc.*`, `CalcTest#add*`; `*` is any run of characters, `?` one). A class
-//! part matches a test class's full name or its simple name.
+//! part matches a test class's full name or its simple name. A `.java` file
+//! (`calc/CalcTest.java`) stands for the class it is named after.
 
 use std::fmt;
 
@@ -34,6 +35,13 @@ impl std::str::FromStr for TestFilter {
         let (class, method) = match text.split_once('#') {
             Some((class, method)) => (class, Some(method)),
             None => (text, None),
+        };
+        // A source file (`CalcTest.java`, `calc/CalcTest.java`, what an
+        // editor's "test this file" passes) names its class by its file name.
+        let class = match class.strip_suffix(".java") {
+            Some(path) => path.rsplit(['/', std::path::MAIN_SEPARATOR]).next().unwrap_or(path),
+            None if class.contains('/') => class.rsplit('/').next().unwrap_or(class),
+            None => class,
         };
         let name_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$' | '*' | '?');
         let bad = |why: &str| usage(format!("test filter {text:?}: {why} (e.g. CalcTest, calc.*Test, CalcTest#add)"));
@@ -145,7 +153,10 @@ mod tests {
             "CalcTest#add".parse::<TestFilter>().unwrap(),
             TestFilter { class: "CalcTest".into(), method: Some("add".into()) }
         );
-        for bad in ["", "#add", "Calc Test", "CalcTest#", "a..b", "CalcTest#add()"] {
+        for file in ["CalcTest.java", "test/calc/CalcTest.java", "./CalcTest.java"] {
+            assert_eq!(file.parse::<TestFilter>().unwrap(), TestFilter { class: "CalcTest".into(), method: None });
+        }
+        for bad in ["", "#add", "Calc Test", "CalcTest#", "a..b", "CalcTest#add()", ".java", "calc/"] {
             let error = bad.parse::<TestFilter>().unwrap_err().to_string();
             assert!(error.starts_with(&format!("test filter {bad:?}")), "{error}");
         }
