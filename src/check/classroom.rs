@@ -15,6 +15,7 @@ use super::runner::{Execution, Limits, Stdin, execute};
 use super::sandbox::Sandbox;
 use super::verdict::Verdict;
 use crate::check::cases::Text;
+use crate::term::Status;
 use crate::toolchain::process::ToolCommand;
 
 /// Which runner's rules a test follows.
@@ -127,6 +128,7 @@ pub fn run(
     label: &str,
     flags: &Overrides,
     memo: &mut SetupMemo,
+    status: &Status,
 ) -> Outcome {
     let outcome = |verdict, message: String, details: String, execution| Outcome {
         verdict,
@@ -155,9 +157,14 @@ pub fn run(
     let before = test.setup.as_ref().and_then(|_| repository_state(root));
     let skip =
         matches!((&test.setup, before), (Some(setup), Some(state)) if memo.fixed.contains(&(setup.clone(), state)));
+    if skip && status.is_verbose() {
+        status.line("Skipping", format_args!("the setup of {label}: it ran before and changed nothing"));
+    }
     if let Some(setup) = test.setup.as_ref().filter(|_| !skip) {
         let limits = Limits { timeout: budget, output: flags.output_limit };
-        let execution = match execute(&mut shell(setup), Stdin::Empty, &limits) {
+        let mut command = shell(setup);
+        status.command(&command.display_with_cwd(), &format!(" to set up {label}"));
+        let execution = match execute(&mut command, Stdin::Empty, &limits) {
             Ok(execution) => execution,
             Err(e) => {
                 return outcome(
@@ -200,11 +207,20 @@ pub fn run(
         Grader::CommandGrader => Stdin::Empty,
     };
     let limits = Limits { timeout, output: flags.output_limit };
-    let execution = match execute(&mut shell(&test.command), stdin, &limits) {
+    let mut command = shell(&test.command);
+    status.command(&command.display_with_cwd(), &format!(" for {label}"));
+    let execution = match execute(&mut command, stdin, &limits) {
         Ok(execution) => execution,
         Err(e) => return outcome(Verdict::RuntimeError, format!("{e:#}"), String::new(), Execution::default()),
     };
-    let (verdict, message, details) = judge(test, &execution, timeout, flags.compare);
+    let (verdict, mut message, details) = judge(test, &execution, timeout, flags.compare);
+    if verdict == Verdict::Timeout && timeout < budget {
+        message.push_str(&format!(
+            "; the test's {:.1}s include its setup's {:.1}s, as Classroom counted them",
+            budget.as_secs_f64(),
+            (budget - timeout).as_secs_f64()
+        ));
+    }
     outcome(verdict, message, details, execution)
 }
 
@@ -280,11 +296,13 @@ fn method_name(method: Method) -> &'static str {
 fn ended(execution: &Execution) -> String {
     match (execution.code, execution.signal) {
         (Some(127), _) => match missing_tool(&String::from_utf8_lossy(&execution.stderr)) {
-            Some(tool) if matches!(tool.as_str(), "gradle" | "mvn" | "./gradlew" | "./mvnw") => format!(
-                "exit code 127: `{tool}` is not installed here (Classroom's runner had it); install it, or let jbuild \
-                 run the JUnit tests itself: add a jbuild.toml (see \"Coming from GitHub Classroom\")"
-            ),
-            Some(tool) => format!("exit code 127: `{tool}` is not installed here (Classroom's runner had it)"),
+            // A path (`./gradlew`) is a file the repository should hold, not a tool.
+            Some(tool) if tool.contains('/') => {
+                format!(
+                    "exit code 127: `{tool}` is not in the repository (or not executable), so the shell cannot run it"
+                )
+            }
+            Some(tool) => format!("exit code 127: `{tool}` is not installed here; install it to run this test"),
             None => "exit code 127".to_owned(),
         },
         (Some(code), _) => format!("exit code {code}"),

@@ -255,7 +255,8 @@ fn run_classroom_test(
     let flags =
         Overrides { timeout: options.timeout, compare: options.compare.as_ref(), output_limit: options.output_limit };
     let label = format!("{}: {}", project.label, case.name);
-    let outcome = classroom::run(test, &project.ctx.project.root, &project.sandbox, &label, &flags, memo);
+    let outcome =
+        classroom::run(test, &project.ctx.project.root, &project.sandbox, &label, &flags, memo, &project.ctx.status);
     result.record(&outcome.execution, outcome.verdict, outcome.message, outcome.details);
     if outcome.drop_points {
         result.points = None;

@@ -204,7 +204,8 @@ fn a_classroom_repo_is_graded_by_its_classroom_tests_alone_unless_a_settings_fil
     .unwrap();
     let out = Jbuild::new(&root).args(&["check"]).run();
     out.success().stdout_has("points: 10/10").stdout_has("1 passed, 0 failed");
-    out.stderr_has("grading only the GitHub Classroom tests").stderr_has("tests/ and JUnit tests are left out");
+    out.stderr_has("grading only the GitHub Classroom tests")
+        .stderr_has("tests/ not read for jbuild's own cases or JUnit tests");
     assert!(!root.join("classes").exists(), "nothing of jbuild's own was compiled");
     // A jbuild.toml: the teacher wants jbuild's cases too, and the stray
     // input is then the configuration error it is.
@@ -231,4 +232,24 @@ fn a_workflow_that_runs_autograding_json_grades_both_files() {
     // The 50-point test of autograding.json fails: 16 of 71.
     let out = Jbuild::new(&root).args(&["check"]).run();
     out.code(1).stdout_has("points: 16/71").stderr_has("running the GitHub Classroom tests of both");
+}
+
+#[test]
+fn a_byte_order_mark_in_autograding_json_is_named() {
+    let (_dir, root) = repo("official-hello");
+    let path = root.join(".github/classroom/autograding.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+    Jbuild::new(&root).args(&["check"]).run().code(2).stderr_has("autograding.json: it starts with a byte order mark");
+}
+
+#[test]
+fn a_timeout_says_how_much_of_the_test_its_setup_took() {
+    let (_dir, root) = repo("official-hello");
+    let path = root.join(".github/classroom/autograding.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace("\"javac Hello.java\"", "\"sleep 0.7\"").replace("\"java Hello\"", "\"sleep 30\"");
+    std::fs::write(&path, text).unwrap();
+    let out = Jbuild::new(&root).args(&["check", "--timeout", "2"]).run();
+    out.code(1).stdout_has("TIMEOUT").stdout_has("the test's 2.0s include its setup's 0.");
 }

@@ -20,6 +20,13 @@ const MAX_POINTS: f64 = 1_000_000.0;
 
 pub fn cases(path: &Path) -> Result<Vec<Case>> {
     let text = super::read_case_file(path)?;
+    if text.starts_with('\u{feff}') {
+        return Err(usage(format!(
+            "invalid {}: it starts with a byte order mark, which Classroom's JSON.parse refused too; save it as \
+             UTF-8 without one",
+            path.display()
+        )));
+    }
     let json: Value = serde_json::from_str(&text).map_err(|e| usage(format!("invalid {}: {e}", path.display())))?;
     let Some(tests) = json.get("tests").and_then(Value::as_array) else {
         return Err(usage(format!("{}: no \"tests\" array", path.display())));

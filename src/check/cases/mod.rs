@@ -257,13 +257,22 @@ pub fn discover(ctx: &Context, blessing: bool) -> Result<Discovered> {
     let oj = root.join("test");
     found.classroom_only = crate::project::has_classroom_tests(root) && !root.join(SETTINGS_FILE).is_file();
     if found.classroom_only {
-        let left_out: Vec<&str> =
-            [("tests/", &tests), ("test/", &oj)].into_iter().filter(|(_, p)| p.is_dir()).map(|(n, _)| n).collect();
-        if !left_out.is_empty() {
+        let mut not_read: Vec<String> = [("tests/", &tests), ("test/", &oj)]
+            .into_iter()
+            .filter(|(_, p)| p.is_dir())
+            .map(|(n, _)| n.to_owned())
+            .collect();
+        for root in ctx.project.test_roots() {
+            let shown = format!("{}/", ctx.project.shown(root));
+            if !not_read.contains(&shown) {
+                not_read.push(shown);
+            }
+        }
+        if !not_read.is_empty() {
             found.notes.push(format!(
-                "grading only the GitHub Classroom tests, as Classroom did: {} and JUnit tests are left out \
-                 (a {SETTINGS_FILE} in the project makes jbuild run its own cases too)",
-                left_out.join(" and ")
+                "grading only the GitHub Classroom tests, as Classroom did: {} not read for jbuild's own cases or \
+                 JUnit tests (a {SETTINGS_FILE} in the project makes jbuild run those too)",
+                not_read.join(" and ")
             ));
         }
     } else if tests.is_dir() {

@@ -211,20 +211,33 @@ impl Reporter {
 /// characters (an escape sequence that would recolour or clear the
 /// terminal, a carriage return that would overwrite the line) drawn as
 /// their Unicode pictures (`␛`, `␍`), so a program cannot fake or hide
-/// report lines. Tabs stay.
+/// report lines. Tabs stay; colour sequences (`ESC[...m`, which Maven and
+/// Gradle print under Classroom's `FORCE_COLOR`) are dropped, being only
+/// style.
 fn visible_controls(line: &str) -> std::borrow::Cow<'_, str> {
     if !line.chars().any(|c| c.is_control() && c != '\t') {
         return std::borrow::Cow::Borrowed(line);
     }
-    line.chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("\u{1b}[") {
+            let params = after.find(|c: char| !(c.is_ascii_digit() || c == ';')).unwrap_or(after.len());
+            if after[params..].starts_with('m') {
+                rest = &after[params + 1..];
+                continue;
+            }
+        }
+        out.push(match c {
             '\t' => c,
             '\u{7f}' => '␡',
             c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
             c if c.is_control() => '�',
             c => c,
-        })
-        .collect()
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -233,7 +246,8 @@ mod control_tests {
 
     #[test]
     fn control_characters_are_drawn_not_obeyed() {
-        assert_eq!(visible_controls("\u{1b}[2J\u{1b}[32mPASS\r"), "␛[2J␛[32mPASS␍");
+        assert_eq!(visible_controls("\u{1b}[2J\u{1b}[32mPASS\r"), "␛[2JPASS␍");
+        assert_eq!(visible_controls("\u{1b}[1;34mINFO\u{1b}[m x \u{1b}[0m\u{1b}[H"), "INFO x ␛[H");
         assert_eq!(visible_controls("plain\ttext é"), "plain\ttext é");
         assert_eq!(visible_controls("\u{7f}\u{85}"), "␡�");
     }
