@@ -177,6 +177,29 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
             ctx.status.line("Hint", &hint);
             diagnostics.extend_from_slice(format!("hint: {hint}\n").as_bytes());
         }
+        // Sources saved by older Windows editors (Windows-1252, ISO-8859-1)
+        // are not UTF-8: "unmappable character (0xE7) for encoding UTF-8".
+        let encoding = &project.settings.encoding;
+        let utf8 = encoding.eq_ignore_ascii_case("UTF-8") || encoding.eq_ignore_ascii_case("UTF8");
+        if utf8 {
+            let not_utf8: Vec<String> = files
+                .iter()
+                .map(|f| f.root.join(&f.relative))
+                .filter(|path| !is_utf8_file(path))
+                .map(|path| ctx.display_path(&path))
+                .collect();
+            if let Some(first) = not_utf8.first() {
+                let hint = format!(
+                    "{} {} not UTF-8 (older Windows editors saved Windows-1252): convert with \
+                     `iconv -f windows-1252 -t utf-8 {first} -o {first}.utf8 && mv {first}.utf8 {first}`, or set \
+                     `encoding = \"windows-1252\"` in jbuild.toml when every source is",
+                    not_utf8.join(", "),
+                    if not_utf8.len() == 1 { "is" } else { "are" }
+                );
+                ctx.status.line("Hint", &hint);
+                diagnostics.extend_from_slice(format!("hint: {hint}\n").as_bytes());
+            }
+        }
         return Err(CompileFailed { label, code: run.code, diagnostics }.into());
     }
     install_outputs(ctx, set, &trees, &files, record, sources, settings, &targets, staging.path())?;
@@ -263,6 +286,14 @@ fn javac_command(
 }
 
 /// Whether the file begins with UTF-8's byte order mark.
+/// Whether the file (read up to 16 MiB) is valid UTF-8.
+pub fn is_utf8_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(16 << 20).read_to_end(&mut bytes));
+    read.is_err() || std::str::from_utf8(&bytes).is_ok()
+}
+
 fn starts_with_bom(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 3];

@@ -137,8 +137,32 @@ fn examine(workspace: &Workspace) -> Report {
 
     let tree = project.scan();
     report.warnings.extend(tree.warnings.iter().cloned());
+    let utf8 = ["UTF-8", "UTF8"].iter().any(|e| settings.encoding.eq_ignore_ascii_case(e));
+    let mut declared_by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for file in &tree.files {
         report.problems.extend(project.package_problem(file));
+        let path = project.src.join(&file.relative);
+        if utf8 && !crate::build::is_utf8_file(&path) {
+            report.problems.push(format!(
+                "{} is not UTF-8 (older Windows editors saved Windows-1252), and javac reads sources as UTF-8: \
+                 convert it (`iconv -f windows-1252 -t utf-8`), or set `encoding` in jbuild.toml when every source is",
+                project.shown(&path)
+            ));
+        }
+        for class in file.classes() {
+            declared_by.entry(class.name).or_default().push(project.shown(&path));
+        }
+    }
+    // `Candidato.java` and a stale `candidato.java`: one file on Windows and
+    // macOS, two here, and javac refuses the second.
+    for (class, files) in declared_by.iter().filter(|(_, files)| files.len() > 1) {
+        let who = match files.as_slice() {
+            [a, b] => format!("{a} and {b} both declare"),
+            _ => format!("{} all declare", files.join(", ")),
+        };
+        report
+            .problems
+            .push(format!("{who} `{class}`; javac takes a class from one file only: remove or rename all but one"));
     }
     for stray in &project.explanation.strays {
         let file = crate::scanner::SourceFile::read(&project.root, stray.strip_prefix(&project.root).unwrap_or(stray));
