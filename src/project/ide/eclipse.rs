@@ -35,6 +35,16 @@ fn parse(root: &Path, text: &str) -> Result<IdeLayout, String> {
                         && a.attribute("name") == Some("test")
                         && a.attribute("value") == Some("true")
                 });
+                let optional = entry.descendants().any(|a| {
+                    a.has_tag_name("attribute")
+                        && a.attribute("name") == Some("optional")
+                        && a.attribute("value") == Some("true")
+                });
+                // m2e lists src/main/resources, target/generated-sources, ...
+                // as optional in every project: absent is fine, say nothing.
+                if optional && !root.join(path).is_dir() {
+                    continue;
+                }
                 let kind = if entry.attribute("excluding") == Some("**") {
                     FolderKind::Resources
                 } else if is_test {
@@ -83,6 +93,11 @@ mod tests {
   <classpathentry kind="con" path="org.eclipse.jdt.launching.JRE_CONTAINER"/>
   <classpathentry kind="lib" path="lib/gson.jar"/>
   <classpathentry kind="lib" path="lib/missing.jar"/>
+  <classpathentry kind="lib" path="/home/x/.m2/junit-jupiter-api-5.8.1.jar"/>
+  <classpathentry kind="src" path="target/generated-sources/annotations">
+    <attributes><attribute name="optional" value="true"/></attributes>
+  </classpathentry>
+  <classpathentry kind="con" path="org.eclipse.jdt.launching.JRE_CONTAINER/org.eclipse.jdt.internal.debug.ui.launcher.StandardVMType/JavaSE-21"/>
   <classpathentry kind="output" path="bin"/>
 </classpath>"#;
         let layout = parse(root, text).unwrap();
@@ -91,7 +106,9 @@ mod tests {
         assert_eq!(layout.resources, [root.join("src/main/resources")]);
         assert_eq!(layout.output, Some(root.join("bin")));
         assert_eq!(layout.jars, [root.join("lib/gson.jar")]);
+        // Another project and a missing jar; not the JUnit jar jbuild brings, nor m2e's optional folder.
         assert_eq!(layout.notes.len(), 2, "{:?}", layout.notes);
+        assert_eq!(layout.java_level.map(|l| l.feature), Some(21));
         assert!(parse(root, "<classpath><oops></classpath>").unwrap_err().contains("not XML jbuild understands"));
         assert!(parse(root, "<project/>").unwrap_err().contains("not <classpath>"));
     }

@@ -167,6 +167,8 @@ impl IdeLayout {
         match jar_at(root, path) {
             Some(jar) if !self.jars.contains(&jar) => self.jars.push(jar),
             Some(_) => {}
+            // The test libraries jbuild brings itself (the JUnit jar): no news.
+            None if is_test_library_jar(path) => {}
             None => self.notes.push(format!("{}: ignoring jar {path:?}: no such file", self.file)),
         }
     }
@@ -179,6 +181,13 @@ impl IdeLayout {
             && self.output.is_none()
             && self.jars.is_empty()
     }
+}
+
+/// `junit-jupiter-5.8.1.jar`, `hamcrest-core-1.3.jar`, ...: what the JUnit
+/// jar jbuild uses provides.
+fn is_test_library_jar(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
+    ["junit", "hamcrest", "opentest4j", "apiguardian"].iter().any(|library| name.starts_with(library))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
