@@ -43,6 +43,34 @@ impl SourceRoot {
     }
 }
 
+/// Eclipse's exclusion pattern (`chess/`, `**/Old*.java`, relative to its
+/// source folder; `**` any folders, `*` and `?` within a name, a trailing
+/// `/` the folder and all below it) as a regular expression over a path with
+/// `/` between its parts.
+pub fn exclusion_pattern(pattern: &str) -> Option<regex::Regex> {
+    let pattern = if pattern.ends_with('/') { format!("{pattern}**") } else { pattern.to_owned() };
+    let mut regex = String::from("^");
+    let mut rest = pattern.as_str();
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("**/") {
+            regex.push_str("(?:.*/)?");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("**") {
+            regex.push_str(".*");
+            rest = after;
+        } else {
+            match c {
+                '*' => regex.push_str("[^/]*"),
+                '?' => regex.push_str("[^/]"),
+                c => regex.push_str(&regex::escape(&c.to_string())),
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    regex.push('$');
+    regex::Regex::new(&regex).ok()
+}
+
 /// Maven's main sources, test sources and resources.
 pub const MAVEN_MAIN: &str = "src/main/java";
 pub const MAVEN_TEST: &str = "src/test/java";
@@ -387,6 +415,16 @@ mod tests {
             .filter(|r| r.kind == RootKind::Main)
             .map(|r| r.path.strip_prefix(base).unwrap().display().to_string())
             .collect()
+    }
+
+    #[test]
+    fn eclipse_exclusion_patterns() {
+        let matches = |pattern: &str, path: &str| exclusion_pattern(pattern).unwrap().is_match(path);
+        assert!(matches("chess/", "chess/Chess.java") && matches("chess/", "chess/a/B.java"));
+        assert!(!matches("chess/", "main/Chess.java") && !matches("chess/", "chessboard/A.java"));
+        assert!(matches("**/Old*.java", "a/b/OldMain.java") && matches("**/Old*.java", "OldMain.java"));
+        assert!(!matches("**/Old*.java", "a/NewOld.java"));
+        assert!(matches("a/?.java", "a/B.java") && !matches("a/?.java", "a/b/C.java"));
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Project {
     pub explanation: Explanation,
     /// The source folder's walk when finding the roots needed one.
     walked: Option<Walked>,
+    /// Files an IDE's source folder leaves out, by folder.
+    excluded: Vec<(PathBuf, Vec<regex::Regex>)>,
 }
 
 /// How each part of the layout was decided.
@@ -182,6 +184,16 @@ impl Project {
                 }
             }
         }
+        // The IDE's exclusions count only where its source folders are used.
+        let ide_roots = matches!(explanation.roots_named_by, Some(RootsNamedBy::Ide(_)));
+        let excluded = ide
+            .iter()
+            .filter(|_| ide_roots)
+            .flat_map(|ide| ide.excluding.iter())
+            .map(|(folder, patterns)| {
+                (folder.clone(), patterns.iter().filter_map(|p| layout::exclusion_pattern(p)).collect())
+            })
+            .collect();
         let java_level = build_file
             .as_ref()
             .and_then(|b| b.java_level.clone())
@@ -198,6 +210,7 @@ impl Project {
             java_level,
             explanation,
             walked,
+            excluded,
         })
     }
 
@@ -308,7 +321,14 @@ impl Project {
     fn left_out(&self, root: &Path, relative: &Path) -> bool {
         let path = root.join(relative);
         let hidden = || relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        path.starts_with(&self.classes)
+        let excluded = || {
+            self.excluded.iter().filter(|(folder, _)| folder == root).any(|(_, patterns)| {
+                let text = relative.to_string_lossy();
+                patterns.iter().any(|p| p.is_match(&text))
+            })
+        };
+        excluded()
+            || path.starts_with(&self.classes)
             || self.roots.iter().any(|other| {
                 other.kind != RootKind::Main && path.starts_with(&other.path) && !root.starts_with(&other.path)
             })

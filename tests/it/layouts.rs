@@ -221,6 +221,16 @@ fn eclipse_project_from_its_classpath_file() {
     );
     p.jbuild_in("source/app", &["run", "app.Main"]).run().success().stdout_is("Hello, jbuild!\n");
     assert!(p.exists("bin/app/Main.class"));
+    // Code the project excludes (`excluding="old/|**/Draft*.java"`) is not compiled, as in Eclipse.
+    p.write("source/old/Broken.java", "package old;\nclass Broken { this does not compile }\n");
+    p.write("source/app/DraftIdea.java", "package app;\nclass DraftIdea { nor this }\n");
+    let classpath = p.read(".classpath").replace(
+        "<classpathentry kind=\"src\" path=\"source\"/>",
+        "<classpathentry excluding=\"old/|**/Draft*.java\" kind=\"src\" path=\"source\"/>",
+    );
+    p.write(".classpath", &classpath);
+    p.jbuild(&["compile"]).run().success();
+    p.jbuild(&["list", "--all"]).run().success().stdout_lacks("Broken").stdout_lacks("DraftIdea");
     // A .classpath jbuild cannot read is a note, and the defaults apply.
     p.write(".classpath", "<classpath><classpathentry kind=\"src\" path=\"source\"></classpath>");
     let out = p.jbuild(&["-v", "compile"]).run();

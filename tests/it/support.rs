@@ -323,6 +323,12 @@ impl Outcome {
     }
 
     #[track_caller]
+    pub fn stdout_lacks(&self, needle: &str) -> &Outcome {
+        assert!(!self.stdout.contains(needle), "stdout has {needle:?}:\n{}", self.stdout);
+        self
+    }
+
+    #[track_caller]
     pub fn stdout_has(&self, needle: &str) -> &Outcome {
         assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self

@@ -53,6 +53,12 @@ fn parse(root: &Path, text: &str) -> Result<IdeLayout, String> {
                     FolderKind::Sources
                 };
                 layout.add_folder(root, path, kind);
+                if let Some(patterns) =
+                    entry.attribute("excluding").filter(|p| *p != "**" && kind == FolderKind::Sources)
+                {
+                    let patterns = patterns.split('|').filter(|p| !p.is_empty()).map(str::to_owned).collect();
+                    layout.excluding.push((super::super::normalize(&root.join(path)), patterns));
+                }
             }
             "output" => layout.set_output(root, path),
             "lib" => layout.add_jar(root, path),

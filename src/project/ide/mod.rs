@@ -38,6 +38,9 @@ pub struct IdeLayout {
     pub notes: Vec<String>,
     /// The Java version the IDE compiles the project for, when it says.
     pub java_level: Option<JavaLevel>,
+    /// Files a source folder leaves out (Eclipse's `excluding="chess/|**/Old*.java"`),
+    /// as compiled patterns of paths relative to the folder.
+    pub excluding: Vec<(PathBuf, Vec<String>)>,
 }
 
 /// The IDE files of a project: the one used, and notes about the others.
