@@ -464,10 +464,21 @@ fn install_outputs(
 /// Maps each top-level class file stem (`sample01/Number`) to its source key.
 fn class_owners(trees: &[SourceTree], files: &[SetFile]) -> BTreeMap<String, String> {
     let mut owners = BTreeMap::new();
+    let key = |root: &Path, file: &Path| {
+        files.iter().find(|f| f.root == root && f.relative == file).map_or_else(|| key_of(file), |f| f.key.clone())
+    };
     for tree in trees {
         for class in tree.classes() {
-            let key = files.iter().find(|f| f.root == tree.root && f.relative == class.file).map(|f| f.key.clone());
-            owners.insert(class.name.replace('.', "/"), key.unwrap_or_else(|| key_of(&class.file)));
+            owners.insert(class.name.replace('.', "/"), key(&tree.root, &class.file));
+        }
+        // `module-info.class` and `pkg/package-info.class` come from the
+        // file of that name (they declare no class the scanner lists).
+        for file in &tree.files {
+            let stem = file.relative.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            if matches!(stem, "module-info" | "package-info") {
+                let class = file.relative.with_extension("");
+                owners.insert(key_of(&class), key(&tree.root, &file.relative));
+            }
         }
     }
     owners

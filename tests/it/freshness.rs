@@ -193,3 +193,14 @@ fn clean_removes_only_what_jbuild_wrote() {
     );
     p.jbuild(&["clean"]).run().success().stderr_has("nothing to remove");
 }
+
+#[test]
+fn module_info_is_recorded_with_its_class_file() {
+    let p = TestProject::sample();
+    p.write("src/module-info.java", "module sample {\n}\n");
+    p.jbuild(&["run", "sample01.Main"]).run().success().stdout_is("Number is 10.\n");
+    // javac compiled module-info.java along with Main: the whole tree is fresh now.
+    p.jbuild(&["compile"]).run().success().stderr_has("Fresh 3 files");
+    let record = p.read("classes/.jbuild/record.json");
+    assert!(record.contains("\"module-info.class\""), "{record}");
+}
