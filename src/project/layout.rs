@@ -104,21 +104,23 @@ pub fn drop_disowned_maven_roots(project_root: &Path, known: Vec<SourceRoot>) ->
             if root.kind == RootKind::Resources || root.why != MAVEN_WHY {
                 return true;
             }
-            let listing = list_sources(&root.path, project_root);
-            let files: Vec<PathBuf> = listing.files.iter().map(|f| root.path.join(f)).collect();
-            let proposed: BTreeSet<Option<PathBuf>> = read_heads(&files, 0)
-                .into_iter()
-                .zip(&files)
-                .filter_map(|(head, file)| {
-                    let head = head.ok()?;
-                    Some(root_from_package(file.parent().unwrap_or(&root.path), &head.header))
-                })
-                .collect();
-            // Kept unless every file names one and the same root above it.
-            !(proposed.len() == 1
-                && proposed.first().is_some_and(|only| {
-                    only.as_ref().is_some_and(|above| above != &root.path && root.path.starts_with(above))
-                }))
+            // Kept unless every file names one and the same root above it;
+            // one at a time, so a Maven project stops at its first file.
+            let mut above: Option<PathBuf> = None;
+            for relative in list_sources(&root.path, project_root).files {
+                let file = root.path.join(&relative);
+                let Ok(header) = crate::scanner::read_header(&file) else { continue };
+                let proposed = root_from_package(file.parent().unwrap_or(&root.path), &header);
+                match proposed {
+                    Some(p)
+                        if p != root.path && root.path.starts_with(&p) && above.as_ref().is_none_or(|a| a == &p) =>
+                    {
+                        above = Some(p);
+                    }
+                    _ => return true,
+                }
+            }
+            above.is_none()
         })
         .collect()
 }
