@@ -194,7 +194,7 @@ fn maven(root: &Path, text: &str) -> Result<BuildFile, String> {
         let scope = child(dependency, "scope").unwrap_or_default();
         if scope == "system"
             && let Some(jar) = child(dependency, "systemPath").map(&resolve).map(|p| super::normalize(&root.join(p)))
-            && jar.starts_with(root)
+            && super::is_inside(root, &jar)
             && jar.is_file()
         {
             build.jars.push(jar);
@@ -356,7 +356,7 @@ fn read_dependency(root: &Path, configuration: &str, tokens: &[Token], build: &m
 /// `files('lib/a.jar')` and `fileTree(dir: 'libs', include: ['*.jar'])`
 /// (or `fileTree('libs')`): jars inside the project.
 fn add_local_jars(root: &Path, words: &[&str], strings: &[&str], build: &mut BuildFile) {
-    let inside = |path: &str| Some(super::normalize(&root.join(path))).filter(|p| p.starts_with(root));
+    let inside = |path: &str| Some(super::normalize(&root.join(path))).filter(|p| super::is_inside(root, p));
     if words.first() == Some(&"files") {
         for jar in strings.iter().filter_map(|s| inside(s)).filter(|p| p.is_file()) {
             build.jars.push(jar);

@@ -410,9 +410,22 @@ impl Project {
     pub fn jars(&self) -> Result<Vec<PathBuf>> {
         let mut jars = Vec::new();
         if let Some(lib) = &self.lib {
+            // A lib folder inside the project may not lead out of it through a
+            // link (a jar's classes and resources reach graded programs); one
+            // the user named with --lib may be anywhere.
+            let lib_inside = is_inside(&self.root, lib);
             for entry in std::fs::read_dir(lib).with_context(|| format!("reading {}", lib.display()))? {
                 let path = entry.with_context(|| format!("reading {}", lib.display()))?.path();
                 if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jar")) {
+                    if lib_inside && !is_inside(&self.root, &path) {
+                        return Err(usage(format!(
+                            "{} is a symbolic link to {}, outside the project {}; jbuild does not read files outside \
+                             the project: copy the jar into lib/, or remove the link",
+                            path.display(),
+                            real_path(&path).display(),
+                            self.root.display()
+                        )));
+                    }
                     jars.push(path);
                 }
             }

@@ -364,3 +364,28 @@ fn a_source_linked_from_outside_the_project_is_never_read_or_compiled() {
         .stderr_has("skipping elsewhere: a symbolic link out of the project");
     assert!(!out.stdout.contains("Secret") && !out.stdout.contains("Other"), "{}", out.stdout);
 }
+
+#[test]
+fn a_jar_linked_from_outside_the_project_never_reaches_the_class_path() {
+    let p = TestProject::sample();
+    let outside = p.dir.path().join("teacher.jar");
+    std::fs::write(&outside, "not really a jar").unwrap();
+    std::fs::create_dir_all(p.path("lib")).unwrap();
+    std::os::unix::fs::symlink(&outside, p.path("lib/teacher.jar")).unwrap();
+    let out = p.jbuild(&["run", "sample01.Main"]).run();
+    out.code(2).stderr_has("lib/teacher.jar is a symbolic link to").stderr_has("outside the project");
+    // An IDE file naming it is ignored with a note, the rest of the project runs.
+    std::fs::remove_file(p.path("lib/teacher.jar")).unwrap();
+    p.write(
+        ".vscode/settings.json",
+        &format!(
+            "{{\"java.project.sourcePaths\": [\"src\"], \"java.project.referencedLibraries\": [{:?}]}}",
+            outside.display().to_string()
+        ),
+    );
+    p.jbuild(&["-v", "run", "sample01.Main"])
+        .run()
+        .success()
+        .stdout_is("Number is 10.\n")
+        .stderr_has("teacher.jar: it is outside the project");
+}

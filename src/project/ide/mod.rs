@@ -167,6 +167,17 @@ impl IdeLayout {
     }
 
     fn add_jar(&mut self, root: &Path, path: &str) {
+        // A repository's IDE file may not put a file from elsewhere on the
+        // class path (a graded program could read it as a resource).
+        if let Some(jar) = jar_at(root, path)
+            && !real_inside(root, &jar)
+        {
+            self.notes.push(format!(
+                "{}: ignoring jar {path:?}: it is outside the project (copy it into lib/ to use it)",
+                self.file
+            ));
+            return;
+        }
         match jar_at(root, path) {
             Some(jar) if !self.jars.contains(&jar) => self.jars.push(jar),
             Some(_) => {}

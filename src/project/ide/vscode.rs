@@ -119,6 +119,16 @@ fn matching_jars(root: &Path, include: &[String], exclude: &[String], notes: &mu
         }
     }
     jars.retain(|jar| !excluded(jar));
+    jars.retain(|jar| {
+        let inside = super::real_inside(root, jar);
+        if !inside {
+            notes.push(format!(
+                "{FILE}: ignoring jar {}: it is outside the project (copy it into lib/ to use it)",
+                jar.display()
+            ));
+        }
+        inside
+    });
     jars
 }
 
