@@ -192,7 +192,7 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
                 let hint = format!(
                     "{} {} not UTF-8 (older Windows editors saved Windows-1252): convert with \
                      `iconv -f windows-1252 -t utf-8 {first} -o {first}.utf8 && mv {first}.utf8 {first}`, or set \
-                     `encoding = \"windows-1252\"` in jbuild.toml when every source is",
+                     `encoding = \"windows-1252\"` in jbuild.toml if every source uses it",
                     not_utf8.join(", "),
                     if not_utf8.len() == 1 { "is" } else { "are" }
                 );
@@ -294,7 +294,7 @@ pub fn is_utf8_file(path: &Path) -> bool {
     read.is_err() || std::str::from_utf8(&bytes).is_ok()
 }
 
-fn starts_with_bom(path: &Path) -> bool {
+pub fn starts_with_bom(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 3];
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && head == [0xEF, 0xBB, 0xBF]

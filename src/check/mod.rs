@@ -255,7 +255,7 @@ fn load(ctx: Context, label: &str, options: &CheckOptions, workspace: &Workspace
             case.checker = Some(checker.clone());
         }
     }
-    let groups = groups::resolve(&settings.groups, &mut cases, &file)?;
+    let groups = groups::resolve(&settings.groups, &mut cases, &file, options.tests_only)?;
     let sandbox = Sandbox::new(options.run_as.as_deref().or(settings.run_as.as_deref()), &settings.env)?;
     Ok(CheckProject { ctx, sandbox, label: label.to_owned(), cases, groups, blessings: Default::default() })
 }

@@ -142,10 +142,15 @@ fn examine(workspace: &Workspace) -> Report {
     for file in &tree.files {
         report.problems.extend(project.package_problem(file));
         let path = project.src.join(&file.relative);
-        if utf8 && !crate::build::is_utf8_file(&path) {
+        if crate::build::starts_with_bom(&path) {
+            report.problems.push(format!(
+                "{} starts with a byte order mark (BOM), which javac refuses: save it as UTF-8 without BOM",
+                project.shown(&path)
+            ));
+        } else if utf8 && !crate::build::is_utf8_file(&path) {
             report.problems.push(format!(
                 "{} is not UTF-8 (older Windows editors saved Windows-1252), and javac reads sources as UTF-8: \
-                 convert it (`iconv -f windows-1252 -t utf-8`), or set `encoding` in jbuild.toml when every source is",
+                 convert it (`iconv -f windows-1252 -t utf-8`), or set `encoding` in jbuild.toml if every source uses it",
                 project.shown(&path)
             ));
         }

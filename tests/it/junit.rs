@@ -469,3 +469,19 @@ fn a_run_as_test_cannot_touch_the_launcher_that_reports_its_results() {
     let out = p.jbuild(&["check", "--run-as", "nobody"]).run();
     out.success().stdout_has("1 passed, 0 failed");
 }
+
+#[test]
+fn jbuild_test_leaves_out_groups_of_input_output_cases() {
+    let p = calc_project();
+    jupiter_test(&p, "CalcTest", "", "    @Test void add() { assertEquals(3, Calc.add(1, 2)); }");
+    p.write(
+        "src/calc/Main.java",
+        "package calc;\npublic class Main { public static void main(String[] a) { System.out.println(Calc.add(1, 2)); } }\n",
+    );
+    p.write("tests/calc.Main/three.out", "3\n");
+    p.write("jbuild.toml", "[[group]]\nname = \"io\"\npoints = 5\ncases = [\"calc.Main/*\"]\n");
+    // `test` lists the JUnit tests alone: the group of I/O cases is not its business.
+    p.jbuild(&["test"]).run().success().stdout_has("1 passed, 0 failed");
+    // check has every case, and the group applies.
+    p.jbuild(&["check"]).run().success().stdout_has("points: 5/5").stdout_has("2 passed, 0 failed");
+}

@@ -622,11 +622,14 @@ fn sources_javac_will_refuse_are_named_by_doctor_and_by_the_failed_compile() {
     std::fs::write(p.path("src/sample01/Vote.java"), b"package sample01;\n// elei\xe7\xe3o\npublic class Vote {}\n")
         .unwrap();
     p.write("src/sample01/number.java", "package sample01;\npublic class Number {}\n");
+    p.write("src/sample01/Bom.java", "\u{feff}package sample01;\nclass Bom {}\n");
     let out = p.jbuild(&["doctor"]).run();
     out.code(1)
+        .stdout_has("src/sample01/Bom.java starts with a byte order mark (BOM)")
         .stdout_has("src/sample01/Vote.java is not UTF-8")
         .stdout_has("src/sample01/Number.java and src/sample01/number.java both declare `sample01.Number`");
     std::fs::remove_file(p.path("src/sample01/number.java")).unwrap();
+    std::fs::remove_file(p.path("src/sample01/Bom.java")).unwrap();
     let out = p.jbuild(&["compile"]).run();
     out.code(1).stderr_has("unmappable character").stderr_has("Hint").stderr_has(
         "src/sample01/Vote.java is not UTF-8 (older Windows editors saved Windows-1252): convert with `iconv",

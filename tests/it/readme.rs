@@ -68,3 +68,31 @@ fn every_test_the_readme_names_exists() {
     }
     assert!(named >= 15, "the README backs its safety promises with named tests ({named} found)");
 }
+
+#[test]
+fn every_jbuild_toml_example_parses() {
+    let toml_blocks = blocks(&readme(), "toml");
+    assert!(!toml_blocks.is_empty());
+    for block in toml_blocks {
+        let parsed: Result<jbuild::project::settings::SettingsFile, _> = toml::from_str(&block);
+        assert!(parsed.is_ok(), "a README example jbuild.toml does not parse: {:?}\n{block}", parsed.err());
+    }
+}
+
+#[test]
+fn jbuild_new_writes_the_readmes_github_workflow() {
+    let readme_workflow = blocks(&readme(), "yaml").into_iter().find(|b| b.contains("runs-on")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jbuild"))
+        .args(["new", "ex"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let generated = std::fs::read_to_string(dir.path().join("ex/.github/workflows/jbuild.yml")).unwrap();
+    let steps = |text: &str| {
+        let value: serde_norway::Value = serde_norway::from_str(text).unwrap();
+        value["jobs"]["check"]["steps"].clone()
+    };
+    assert_eq!(steps(&generated), steps(&readme_workflow), "jbuild new and the README disagree:\n{generated}");
+}
