@@ -74,7 +74,7 @@ impl Status {
             return;
         }
         let verb = paint(self.stderr_color, GOOD, &format!("{verb:>12}"));
-        let _ = writeln!(std::io::stderr().lock(), "{verb} {message}");
+        stderr_line(format!("{verb} {message}\n"));
     }
 
     /// A command line, shown only with `--verbose`; `note` says where it runs.
@@ -87,7 +87,7 @@ impl Status {
     /// An error that does not stop the whole command (one project of many).
     pub fn error(&self, error: &anyhow::Error) {
         let label = paint(self.stderr_color, BAD, "error");
-        let _ = writeln!(std::io::stderr().lock(), "jbuild: {label}: {error:#}");
+        stderr_line(format!("jbuild: {label}: {error:#}\n"));
     }
 
     pub fn warning(&self, message: impl std::fmt::Display) {
@@ -95,8 +95,15 @@ impl Status {
             return;
         }
         let label = paint(self.stderr_color, WARN, "warning");
-        let _ = writeln!(std::io::stderr().lock(), "jbuild: {label}: {message}");
+        stderr_line(format!("jbuild: {label}: {message}\n"));
     }
+}
+
+/// One status line in one write: stderr is unbuffered, and a line written
+/// in pieces can be cut by the report on stdout when CI merges the two
+/// (GitHub reads `::group::` only at the start of a line).
+fn stderr_line(line: String) {
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 fn paint(color: bool, style: Style, text: &str) -> String {

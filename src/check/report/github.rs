@@ -35,21 +35,28 @@ pub fn annotations(results: &[CaseResult]) -> Vec<String> {
     // them relative to the workspace, where jbuild runs.
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut set = BTreeSet::new();
+    // A project that does not compile fails every case the same way: one
+    // annotation per project (the first case that says why), not one per case.
+    let mut not_compiled: BTreeSet<&str> = BTreeSet::new();
     for result in results.iter().filter(|r| r.verdict.failed()) {
         if result.verdict == Verdict::CompileError {
             for (file, line, col, message) in javac_errors(&result.details) {
                 let file = crate::term::relative(&cwd, std::path::Path::new(&file));
                 set.insert((file, line, col, "javac error".to_owned(), message));
             }
-            if !result.details.contains(": error:") {
-                set.insert((
-                    result.file.clone(),
-                    0,
-                    0,
-                    format!("{} (compile error)", result.name),
-                    result.message.clone(),
-                ));
+            if !result.details.contains(": error:") && !result.hidden && not_compiled.insert(&result.project) {
+                let title = if result.project.is_empty() {
+                    "compile error".to_owned()
+                } else {
+                    format!("{} (compile error)", result.project)
+                };
+                set.insert((result.file.clone(), 0, 0, title, result.message.clone()));
             }
+            continue;
+        }
+        // A hidden case's annotation could say nothing but that it failed,
+        // which the summary says already.
+        if result.hidden {
             continue;
         }
         let title = format!("{}: {}", result.name, result.verdict.describe());
@@ -175,6 +182,29 @@ mod tests {
         assert_eq!(escape_data("50%\r\nnext"), "50%25%0D%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
         assert_eq!(cell("a|b <img src=x> & `c`\nd"), "a\\|b &lt;img src=x&gt; &amp; 'c' d");
+    }
+
+    #[test]
+    fn one_annotation_per_project_that_does_not_compile_and_none_for_hidden_cases() {
+        let failed = |project: &str, name: &str, verdict: Verdict, hidden: bool| {
+            let mut result =
+                CaseResult::new(project, "ex.Main", name, format!("{project}/tests/{name}.out"), None, None);
+            result.verdict = verdict;
+            result.message = "src/ex/Main.java: declares `package x;`, but its folder means `package ex;`".to_owned();
+            result.hidden = hidden;
+            result
+        };
+        let results = [
+            failed("dave", "a", Verdict::CompileError, false),
+            failed("dave", "b", Verdict::CompileError, false),
+            failed("dave", "secret", Verdict::CompileError, true),
+            failed("ken", "c", Verdict::WrongOutput, false),
+            failed("ken", "secret", Verdict::WrongOutput, true),
+        ];
+        let lines = annotations(&results);
+        assert_eq!(lines.len(), 2, "{lines:#?}");
+        assert!(lines[0].contains("title=dave (compile error)"), "{lines:#?}");
+        assert!(lines[1].contains("title=c%3A "), "{lines:#?}");
     }
 
     #[test]
