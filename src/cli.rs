@@ -282,7 +282,7 @@ Where cases come from (for each project):
                                     only main class; <class> may be a package path.
   test/<case>.out + <case>.in       the online-judge-tools layout
   [[check]] tables in jbuild.toml   name, main, args, stdin(-file), stdout(-file), compare,
-                                    timeout, memory, points, code
+                                    timeout, memory, points, code, checker, hidden
   .github/classroom/autograding.json and .github/workflows/classroom.yml
                                     GitHub Classroom's tests, graded by its rules (alone,
                                     unless the project has a jbuild.toml)

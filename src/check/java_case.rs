@@ -215,7 +215,7 @@ fn compare(case: &Case, texts: &Texts, execution: &Execution, options: &CheckOpt
             let mut details = String::new();
             let strict = matches!(compare, Compare::Exact | Compare::Lines | Compare::Trimmed);
             if strict && Compare::Tokens.matches(expected, &stdout).unwrap_or(false) {
-                details.push_str("note: it would pass with compare = tokens (only the whitespace differs)\n");
+                details.push_str("note: only the whitespace differs (spaces, tabs or blank lines)\n");
             }
             details.push_str(&diff::unified(expected, &stdout));
             Judged::new(Verdict::WrongOutput, format!("output differs ({compare} comparison)"), details)

@@ -211,11 +211,12 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     let scores = group_scores(&entries, &ordered);
     reporter.finish(&ordered, &scores)?;
     if options.bless {
-        let failed = ordered.iter().filter(|r| !r.verdict.passed()).count();
+        let failed = ordered.iter().filter(|r| r.verdict.failed()).count();
         if failed > 0 {
             workspace.status.warning(format_args!(
-                "{} not blessed: --bless writes only the output of a run that ended as expected, \
-                 never an inline `stdout` or a regular expression",
+                "{} not blessed: --bless writes only the output of a program that ran as expected (not a crash, \
+                 a timeout or a wrong exit code), into a `.out` or `stdout-file`; never a JUnit test, an inline \
+                 `stdout` or a regular expression",
                 count(failed, "failing case")
             ));
         } else if !ordered.iter().any(|r| r.blessed.is_some()) {
@@ -224,6 +225,11 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     }
     if let Some(destination) = &options.grades {
         report::grades::write(destination, &entries, &ordered, &scores, options.shard.is_some())?;
+        if options.shard.is_none()
+            && let Some(warning) = uneven_possible_points(&entries, &ordered, &scores)
+        {
+            workspace.status.warning(warning);
+        }
     }
     Ok(if !ordered.iter().any(|r| r.verdict.failed()) {
         ExitStatus::Success
@@ -232,6 +238,43 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     } else {
         ExitStatus::Failure
     })
+}
+
+/// When the projects of one gradebook do not all have the same possible
+/// points, says which have fewer: a student who deleted `test/`, disabled
+/// a test or broke the layout has a smaller denominator, not a lower grade.
+fn uneven_possible_points(
+    entries: &[Entry],
+    results: &[verdict::CaseResult],
+    scores: &[groups::GroupScore],
+) -> Option<String> {
+    let mut possible: Vec<(String, f64)> = Vec::new();
+    for entry in entries {
+        let label = match entry {
+            Entry::Project(project) => project.label.clone(),
+            Entry::Failed { label, .. } => label.clone(),
+        };
+        let mine: Vec<&verdict::CaseResult> = results.iter().filter(|r| r.project == label).collect();
+        let its_groups: Vec<&groups::GroupScore> = scores.iter().filter(|g| g.project == label).collect();
+        possible.push((label, groups::project_score(&mine, &its_groups).possible));
+    }
+    let most = possible.iter().map(|(_, p)| *p).fold(0.0, f64::max);
+    let fewer: Vec<String> = possible
+        .iter()
+        .filter(|(_, p)| *p < most)
+        .map(|(label, p)| format!("{label} {}", summary::number(*p)))
+        .collect();
+    if possible.len() < 2 || fewer.is_empty() {
+        return None;
+    }
+    let shown = fewer.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    let more = if fewer.len() > 5 { format!(" and {} more", fewer.len() - 5) } else { String::new() };
+    Some(format!(
+        "possible points differ between projects: up to {}, but {shown}{more}; a repository may lack cases or \
+         tests the others have (a deleted test/, a disabled test, a broken layout): give every one the same \
+         tests and jbuild.toml before grading (README, \"For teachers\", step 7)",
+        summary::number(most)
+    ))
 }
 
 /// A project's cases and box, with what is worth saying about them once.
