@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             if let Ok(cwd) = std::env::current_dir() {
                 message = message.replace(&format!("{}/", cwd.display()), "");
             }
-            eprintln!("jbuild: error: {message}");
+            eprintln!("jbuild: error: {}", jbuild::term::drawn(&message));
             ExitStatus::of_error(&error).into()
         }
     }

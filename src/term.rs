@@ -74,7 +74,7 @@ impl Status {
             return;
         }
         let verb = paint(self.stderr_color, GOOD, &format!("{verb:>12}"));
-        stderr_line(format!("{verb} {message}\n"));
+        stderr_line(format!("{verb} {}\n", drawn(&message.to_string())));
     }
 
     /// A command line, shown only with `--verbose`; `note` says where it runs.
@@ -87,7 +87,7 @@ impl Status {
     /// An error that does not stop the whole command (one project of many).
     pub fn error(&self, error: &anyhow::Error) {
         let label = paint(self.stderr_color, BAD, "error");
-        stderr_line(format!("jbuild: {label}: {error:#}\n"));
+        stderr_line(format!("jbuild: {label}: {}\n", drawn(&format!("{error:#}"))));
     }
 
     pub fn warning(&self, message: impl std::fmt::Display) {
@@ -95,8 +95,27 @@ impl Status {
             return;
         }
         let label = paint(self.stderr_color, WARN, "warning");
-        stderr_line(format!("jbuild: {label}: {message}\n"));
+        stderr_line(format!("jbuild: {label}: {}\n", drawn(&message.to_string())));
     }
+}
+
+/// Text from a repository (file names, a Classroom command) as a status
+/// line shows it: control characters drawn as their pictures (`␛`, `␍`), so
+/// a file name cannot recolour, erase or rewrite the terminal. Line breaks
+/// and tabs stay.
+pub fn drawn(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            '\u{7f}' => '␡',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            c if c.is_control() => '�',
+            c => c,
+        })
+        .collect()
 }
 
 /// One status line in one write: stderr is unbuffered, and a line written
@@ -125,6 +144,14 @@ pub fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
+/// Quotes for display, POSIX-shell style, leaving plain words bare: a path
+/// in a command jbuild suggests is pasted safely.
+pub fn shell_quote(arg: &std::ffi::OsStr) -> String {
+    let text = arg.to_string_lossy();
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain { text.into_owned() } else { format!("'{}'", text.replace('\'', r"'\''")) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +163,15 @@ mod tests {
         assert_eq!(relative(Path::new("/a"), Path::new("/a/b/c")), "b/c");
         assert_eq!(relative(Path::new("/a"), Path::new("/a")), ".");
         assert_eq!(relative(Path::new("/a"), Path::new("/x")), "/x");
+    }
+}
+
+#[cfg(test)]
+mod drawn_tests {
+    #[test]
+    fn control_characters_from_a_repository_are_drawn() {
+        assert_eq!(super::drawn("a\u{1b}[2Kb\rc\nd\te"), "a␛[2Kb␍c\nd\te");
+        assert_eq!(super::drawn("plain"), "plain");
+        assert_eq!(super::shell_quote(std::ffi::OsStr::new("Q;touch x;#.java")), "'Q;touch x;#.java'");
     }
 }

@@ -38,13 +38,25 @@ impl OutputLock {
             attempts += 1;
             let dir = BuildRecord::ensure_dir(classes)?;
             let path = dir.join(LOCK_FILE);
-            let opened =
-                File::options().create(true).truncate(false).write(true).custom_flags(libc::O_NOFOLLOW).open(&path);
+            // O_NONBLOCK: a FIFO planted as the lock fails to open instead of hanging.
+            let opened = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .open(&path);
             let file = match opened {
                 // A `clean` removed the folder between the two steps: make it again.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 100 => continue,
+                // A FIFO nobody reads.
+                Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                    anyhow::bail!("{} is not a regular file; remove it (jbuild's lock is a plain file)", path.display())
+                }
                 opened => opened.with_context(|| format!("opening {}", path.display()))?,
             };
+            if !file.metadata().is_ok_and(|m| m.is_file()) {
+                anyhow::bail!("{} is not a regular file; remove it (jbuild's lock is a plain file)", path.display());
+            }
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => {

@@ -189,9 +189,11 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
                 .map(|path| ctx.display_path(&path))
                 .collect();
             if let Some(first) = not_utf8.first() {
+                let first = crate::term::shell_quote(std::ffi::OsStr::new(first));
+                let temp = crate::term::shell_quote(std::ffi::OsStr::new(&format!("{}.utf8", not_utf8[0])));
                 let hint = format!(
                     "{} {} not UTF-8 (older Windows editors saved Windows-1252): convert with \
-                     `iconv -f windows-1252 -t utf-8 {first} -o {first}.utf8 && mv {first}.utf8 {first}`, or set \
+                     `iconv -f windows-1252 -t utf-8 {first} -o {temp} && mv {temp} {first}`, or set \
                      `encoding = \"windows-1252\"` in jbuild.toml if every source uses it",
                     not_utf8.join(", "),
                     if not_utf8.len() == 1 { "is" } else { "are" }

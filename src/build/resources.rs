@@ -50,7 +50,7 @@ pub fn sync(
             let key = key_of(relative);
             if hidden
                 || NOT_RESOURCES.contains(&extension)
-                || root.join(relative).starts_with(classes)
+                || crate::project::is_inside(classes, &root.join(relative))
                 || !is_resource_key(&key)
                 || relative.to_str().is_none()
             {
@@ -65,6 +65,7 @@ pub fn sync(
     }
     let mut changed = false;
     let mut copied = 0;
+    let mut in_the_way = Vec::new();
     for (key, source) in &wanted {
         let meta = std::fs::metadata(source).with_context(|| format!("reading {}", source.display()))?;
         let mtime_ns = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
@@ -77,8 +78,20 @@ pub fn sync(
             continue;
         }
         let output = OutputFile { size: meta.len(), hash: hash_file(source)? };
-        let same_there = std::fs::symlink_metadata(&destination).is_ok_and(|d| d.is_file() && d.len() == output.size)
+        let there = std::fs::symlink_metadata(&destination);
+        let same_there = there.as_ref().is_ok_and(|d| d.is_file() && d.len() == output.size)
             && hash_file(&destination).is_ok_and(|hash| hash == output.hash);
+        // Something else at the copy's place is replaced only when it is
+        // jbuild's earlier copy, unchanged since: never a user's or an IDE's file.
+        let ours_unchanged = record.resources.get(key).is_some_and(|known| {
+            known.owned
+                && there.as_ref().is_ok_and(|d| d.is_file() && d.len() == known.output.size)
+                && hash_file(&destination).is_ok_and(|hash| hash == known.output.hash)
+        });
+        if there.is_ok() && !same_there && !ours_unchanged {
+            in_the_way.push(crate::term::relative(classes, &destination));
+            continue;
+        }
         let owned = if same_there {
             // Ours if we wrote it before; else the IDE's, left to it.
             record.resources.get(key).is_some_and(|known| known.owned && known.output == output)
@@ -112,6 +125,14 @@ pub fn sync(
     }
     if copied > 0 {
         status.line("Copied", count(copied, "resource file"));
+    }
+    if !in_the_way.is_empty() {
+        status.warning(format_args!(
+            "not copying {} into {}: a file jbuild did not write is in the way (move it, and jbuild copies \
+             the resource)",
+            in_the_way.join(", "),
+            classes.display()
+        ));
     }
     Ok(changed)
 }

@@ -140,16 +140,8 @@ fn maven(root: &Path, text: &str) -> Result<BuildFile, String> {
         .flat_map(|p| p.children().filter(|n| n.is_element()))
         .map(|n| (n.tag_name().name().to_owned(), n.text().unwrap_or_default().trim().to_owned()))
         .collect();
-    let resolve = |value: String| {
-        let mut value = value;
-        for (name, replacement) in &properties {
-            value = value.replace(&format!("${{{name}}}"), replacement);
-        }
-        for basedir in ["${project.basedir}", "${basedir}"] {
-            value = value.replace(basedir, &root.to_string_lossy());
-        }
-        value
-    };
+    let basedir = root.to_string_lossy().into_owned();
+    let resolve = |value: String| expand_properties(&value, &properties, &basedir);
     let mut build = BuildFile {
         file: POM.to_owned(),
         tool: "Maven".to_owned(),
@@ -204,6 +196,48 @@ fn maven(root: &Path, text: &str) -> Result<BuildFile, String> {
     }
     Ok(build)
 }
+
+/// A pom value with its `${name}` references replaced, as Maven does, but
+/// bounded: at most [`MAX_EXPANSIONS`] rounds (`${a}` naming `${b}`...) and
+/// [`MAX_VALUE_LEN`] bytes, so properties that name each other cannot make
+/// a 1 KB file grow without end. An unknown reference stays as written.
+fn expand_properties(value: &str, properties: &[(String, String)], basedir: &str) -> String {
+    let lookup = |name: &str| match name {
+        "project.basedir" | "basedir" => Some(basedir),
+        _ => properties.iter().find(|(key, _)| key == name).map(|(_, v)| v.as_str()),
+    };
+    let mut value = value.to_owned();
+    for _ in 0..MAX_EXPANSIONS {
+        let mut out = String::new();
+        let mut rest = value.as_str();
+        let mut changed = false;
+        while let Some(start) = rest.find("${") {
+            let Some(end) = rest[start..].find('}') else { break };
+            let name = &rest[start + 2..start + end];
+            out.push_str(&rest[..start]);
+            match lookup(name) {
+                Some(replacement) => {
+                    out.push_str(replacement);
+                    changed = true;
+                }
+                None => out.push_str(&rest[start..=start + end]),
+            }
+            rest = &rest[start + end + 1..];
+            if out.len() > MAX_VALUE_LEN {
+                return value;
+            }
+        }
+        out.push_str(rest);
+        if !changed || out.len() > MAX_VALUE_LEN {
+            return if out.len() > MAX_VALUE_LEN { value } else { out };
+        }
+        value = out;
+    }
+    value
+}
+
+const MAX_EXPANSIONS: usize = 8;
+const MAX_VALUE_LEN: usize = 4096;
 
 /// Reads the top-level `dependencies { ... }` blocks of a Groovy or Kotlin
 /// build script with a small tokenizer (strings and comments skipped as
@@ -490,6 +524,23 @@ mod tests {
             "pom.xml needs a dependency that jbuild does not download: com.google.code.gson:gson:2.10.1; put its jar \
              in lib/ (e.g. lib/gson-2.10.1.jar), or build with Maven (`mvn package`)"
         );
+    }
+
+    #[test]
+    fn properties_expand_as_maven_does_but_never_without_end() {
+        let props = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let p = props(&[("a", "${b}-${b}"), ("b", "x"), ("v", "5.10")]);
+        assert_eq!(expand_properties("${a} ${v} ${unknown} ${basedir}/lib", &p, "/p"), "x-x 5.10 ${unknown} /p/lib");
+        // Each level doubles: 2^40 bytes if unbounded.
+        let mut bomb: Vec<(String, String)> =
+            (0..40).map(|i| (format!("p{i}"), format!("${{p{}}}${{p{}}}", i + 1, i + 1))).collect();
+        bomb.push(("p40".into(), "x".into()));
+        let expanded = expand_properties("${p0}", &bomb, "/p");
+        assert!(expanded.len() <= MAX_VALUE_LEN, "{}", expanded.len());
+        // A property naming itself stops too.
+        assert!(expand_properties("${self}", &props(&[("self", "a${self}")]), "/p").len() <= MAX_VALUE_LEN);
     }
 
     #[test]

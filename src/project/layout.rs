@@ -169,7 +169,7 @@ impl Walked {
 
 /// At most this many bytes of files read while inferring the roots are kept
 /// for the scan that follows; past it, the scan reads the files again.
-const KEPT_BYTES: usize = 64 << 20;
+const KEPT_BYTES: usize = 8 << 20;
 
 /// A root that some files' package lines point to.
 #[derive(Debug, Default)]
@@ -360,6 +360,17 @@ pub fn package_problem(
         shown(root)
     );
     match (named_by, own_root) {
+        // `calc/Main.java` declaring `package calc;` in a project rooted at
+        // calc/ itself: the fix is the project, not the file.
+        (RootsNamedBy::Nobody, Some(above)) if root.starts_with(&above) && above != *root => {
+            message.push_str(&format!(
+                "; its package makes {} its source root, above this project: make that folder the project \
+                 (`touch {}`) and run jbuild from it, or change its package line to {}",
+                above.display(),
+                crate::term::shell_quote(above.join("jbuild.toml").as_os_str()),
+                line(expected.as_deref())
+            ));
+        }
         (RootsNamedBy::Nobody, _) | (_, None) => message.push_str(&format!(
             "; change its package line to {} or move it to {}/",
             line(expected.as_deref()),

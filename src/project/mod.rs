@@ -565,16 +565,28 @@ pub fn has_classroom_tests(dir: &Path) -> bool {
 fn package_root_above(dir: &Path) -> Option<PathBuf> {
     let file = java_files_in(dir).into_iter().next()?;
     let header = crate::scanner::read_header(&file).ok()?;
-    let home = crate::env::get().home.clone();
-    layout::root_from_package(dir, &header).filter(|root| {
-        // Never the whole home folder or the file system: a walk of either is no project.
-        root != dir && dir.starts_with(root) && root.parent().is_some() && home.as_deref() != Some(root.as_path())
-    })
+    layout::root_from_package(dir, &header).filter(|root| root != dir && dir.starts_with(root) && may_be_root(root))
+}
+
+/// Whether a folder that only a package line points to may be a project
+/// root: never `/`, the home folder, or a folder anyone may write to (`/tmp`:
+/// other users' files would be walked, and their `lib/` jars used).
+fn may_be_root(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let real = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let dir = real(dir);
+    let home = crate::env::get().home.as_deref().map(real);
+    dir.parent().is_some()
+        && home.as_deref() != Some(dir.as_path())
+        && std::fs::metadata(&dir).is_ok_and(|meta| meta.mode() & 0o002 == 0)
 }
 
 /// Whether a folder right below `dir` holds `.java` files whose package is
 /// that folder (`dir/Arithmetic/Main.java` declaring `package Arithmetic;`).
 fn packages_below(dir: &Path) -> bool {
+    if !may_be_root(dir) {
+        return false;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else { return false };
     entries.filter_map(Result::ok).take(200).any(|entry| {
         let path = entry.path();

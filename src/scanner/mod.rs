@@ -16,6 +16,10 @@ use crate::par;
 pub use declarations::{Declarations, MainKind, TypeDecl, parse};
 pub use header::{Head, Header, read_header, read_heads};
 
+/// The largest source file the scanner reads (a repository could hold a
+/// file of gigabytes named `.java`).
+const MAX_SOURCE_BYTES: u64 = 16 << 20;
+
 /// One `.java` file under the source root.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -126,7 +130,15 @@ impl SourceTree {
 impl SourceFile {
     /// Reads and parses one file, `relative` to the source root.
     pub fn read(root: &Path, relative: &Path) -> std::io::Result<SourceFile> {
-        let bytes = std::fs::read(root.join(relative))?;
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(root.join(relative))?.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_SOURCE_BYTES {
+            return Err(std::io::Error::other(format!(
+                "larger than {} MiB, more than any source jbuild reads",
+                MAX_SOURCE_BYTES >> 20
+            )));
+        }
         Ok(SourceFile::parse(relative, &bytes))
     }
 

@@ -274,6 +274,15 @@ impl ToolCommand {
         }
     }
 
+    /// Whether a path the JVM must open is not ASCII: an argument, the
+    /// working folder, the program.
+    fn names_non_ascii_paths(&self) -> bool {
+        let ascii = |text: &OsStr| text.as_encoded_bytes().is_ascii();
+        !(self.args.iter().all(|a| ascii(a))
+            && self.cwd.as_ref().is_none_or(|dir| ascii(dir.as_os_str()))
+            && ascii(self.program.as_os_str()))
+    }
+
     /// Starts the child. Its `@argfile`, if any, lives as long as it does.
     pub fn spawn(&mut self) -> Result<Spawned> {
         let mut command = Command::new(&self.program);
@@ -285,7 +294,8 @@ impl ToolCommand {
                 // A JVM under LANG=C (Docker images, some graders) takes file
                 // names as ASCII: javac then refuses `Grüße.java` ("Invalid
                 // filename"). Any UTF-8 locale fixes that; C.UTF-8 is built in.
-                if self.argfile_capable && !crate::env::get().utf8_locale {
+                // Only then: the locale also sets a program's default Locale.
+                if self.argfile_capable && !crate::env::get().utf8_locale && self.names_non_ascii_paths() {
                     command.env("LC_ALL", "C.UTF-8");
                 }
             }
@@ -732,12 +742,7 @@ fn argfile_quote(arg: &OsStr) -> String {
     quoted
 }
 
-/// Quotes for display, POSIX-shell style, leaving plain words bare.
-pub fn shell_quote(arg: &OsStr) -> String {
-    let text = arg.to_string_lossy();
-    let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
-    if plain { text.into_owned() } else { format!("'{}'", text.replace('\'', r"'\''")) }
-}
+pub use crate::term::shell_quote;
 
 #[cfg(test)]
 mod tests {

@@ -637,3 +637,24 @@ fn sources_javac_will_refuse_are_named_by_doctor_and_by_the_failed_compile() {
     p.write("jbuild.toml", "encoding = \"windows-1252\"\n");
     p.jbuild(&["compile"]).run().success();
 }
+
+#[test]
+fn a_resource_copy_never_replaces_a_file_jbuild_did_not_write() {
+    let p = TestProject::sample();
+    p.write("src/sample01/data.txt", "from the sources\n");
+    p.write("classes/sample01/data.txt", "the user's own\n");
+    let out = p.jbuild(&["compile"]).run();
+    out.success().stderr_has("not copying sample01/data.txt").stderr_has("a file jbuild did not write is in the way");
+    assert_eq!(p.read("classes/sample01/data.txt"), "the user's own\n");
+    p.jbuild(&["clean"]).run().success();
+    assert_eq!(p.read("classes/sample01/data.txt"), "the user's own\n", "clean leaves it too");
+    // Once it is gone, the copy is jbuild's, kept up to date, and cleaned.
+    std::fs::remove_file(p.path("classes/sample01/data.txt")).unwrap();
+    p.jbuild(&["compile"]).run().success();
+    assert_eq!(p.read("classes/sample01/data.txt"), "from the sources\n");
+    p.write("src/sample01/data.txt", "edited\n");
+    p.jbuild(&["compile"]).run().success();
+    assert_eq!(p.read("classes/sample01/data.txt"), "edited\n");
+    p.jbuild(&["clean"]).run().success();
+    assert!(!p.exists("classes/sample01/data.txt"));
+}

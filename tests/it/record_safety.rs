@@ -165,3 +165,15 @@ fn clean_removes_the_record_folder_only_when_nothing_else_is_in_it() {
     // And the next compile locks and records as before.
     p.jbuild(&["run", "sample01.Main"]).run().success().stdout_is("Number is 10.\n");
 }
+
+#[test]
+fn a_fifo_planted_as_the_lock_is_an_error_not_a_hang() {
+    let p = TestProject::sample();
+    std::fs::create_dir_all(p.path("classes/.jbuild")).unwrap();
+    let fifo = std::ffi::CString::new(p.path("classes/.jbuild/lock").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    p.jbuild(&["compile"]).run().code(1).stderr_has("classes/.jbuild/lock is not a regular file");
+    p.jbuild(&["clean"]).run().code(1).stderr_has("is not a regular file");
+    assert!(p.path("classes/.jbuild/lock").exists(), "not jbuild's: left alone");
+}

@@ -56,7 +56,13 @@ fn parse(root: &Path, text: &str) -> Result<IdeLayout, String> {
                 if let Some(patterns) =
                     entry.attribute("excluding").filter(|p| *p != "**" && kind == FolderKind::Sources)
                 {
-                    let patterns = patterns.split('|').filter(|p| !p.is_empty()).map(str::to_owned).collect();
+                    // Real projects exclude a few folders; a file of thousands is no project file.
+                    let patterns = patterns
+                        .split('|')
+                        .filter(|p| !p.is_empty() && p.len() <= 256)
+                        .take(64)
+                        .map(str::to_owned)
+                        .collect();
                     layout.excluding.push((super::super::normalize(&root.join(path)), patterns));
                 }
             }
