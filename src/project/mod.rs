@@ -504,6 +504,12 @@ pub fn discover(start: &Path) -> Result<PathBuf> {
 pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
     let start = std::path::absolute(start).with_context(|| format!("resolving {}", start.display()))?;
     for dir in start.ancestors() {
+        // A folder anyone may write to (`/tmp`) is nobody's project: a
+        // jbuild.toml or src/ another user planted there must not capture
+        // every jbuild run below it.
+        if world_writable(dir) {
+            continue;
+        }
         if dir.join(SETTINGS_FILE).is_file() {
             return Ok((dir.to_path_buf(), format!("it has {SETTINGS_FILE}")));
         }
@@ -530,6 +536,13 @@ pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
     // Nothing marks a project above: Java files right here make one, rooted
     // where their package lines say (`Arithmetic/Main.java` declaring
     // `package Arithmetic;` is in the project above it).
+    if has_java_files(&start) && world_writable(&start) {
+        return Err(usage(format!(
+            "{} is a folder anyone may write to, so jbuild does not take it as a project (other users' \
+             files would be compiled): put the project in a folder of your own",
+            start.display()
+        )));
+    }
     if has_java_files(&start) {
         if let Some(root) = package_root_above(&start) {
             return Ok((root, format!("the package lines of {} put their source root there", start.display())));
@@ -568,17 +581,20 @@ fn package_root_above(dir: &Path) -> Option<PathBuf> {
     layout::root_from_package(dir, &header).filter(|root| root != dir && dir.starts_with(root) && may_be_root(root))
 }
 
+/// Whether anyone may create files in `dir` (`/tmp`, `/var/tmp`, `/dev/shm`).
+fn world_writable(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).is_ok_and(|meta| meta.mode() & 0o002 != 0)
+}
+
 /// Whether a folder that only a package line points to may be a project
 /// root: never `/`, the home folder, or a folder anyone may write to (`/tmp`:
 /// other users' files would be walked, and their `lib/` jars used).
 fn may_be_root(dir: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
     let real = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let dir = real(dir);
     let home = crate::env::get().home.as_deref().map(real);
-    dir.parent().is_some()
-        && home.as_deref() != Some(dir.as_path())
-        && std::fs::metadata(&dir).is_ok_and(|meta| meta.mode() & 0o002 == 0)
+    dir.parent().is_some() && home.as_deref() != Some(dir.as_path()) && !world_writable(&dir)
 }
 
 /// Whether a folder right below `dir` holds `.java` files whose package is

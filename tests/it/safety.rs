@@ -389,3 +389,24 @@ fn a_jar_linked_from_outside_the_project_never_reaches_the_class_path() {
         .stdout_is("Number is 10.\n")
         .stderr_has("teacher.jar: it is outside the project");
 }
+
+#[test]
+fn a_folder_anyone_may_write_to_is_never_a_project() {
+    use std::os::unix::fs::PermissionsExt;
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    // Planted by another user of a shared /tmp.
+    std::fs::write(shared.path().join("jbuild.toml"), "classes = \"stolen\"\n").unwrap();
+    let mine = shared.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(
+        mine.join("Hello.java"),
+        "public class Hello { public static void main(String[] a) { System.out.println(\"hi\"); } }\n",
+    )
+    .unwrap();
+    Jbuild::new(&mine).args(&["run", "Hello"]).run().success().stdout_is("hi\n");
+    assert!(mine.join("classes/Hello.class").exists() && !shared.path().join("stolen").exists());
+    // Java files straight in the shared folder: refused, not compiled with everyone's.
+    std::fs::write(shared.path().join("Hi.java"), "public class Hi {}\n").unwrap();
+    Jbuild::new(shared.path()).args(&["compile"]).run().code(2).stderr_has("a folder anyone may write to");
+}
