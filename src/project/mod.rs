@@ -581,10 +581,13 @@ fn package_root_above(dir: &Path) -> Option<PathBuf> {
     layout::root_from_package(dir, &header).filter(|root| root != dir && dir.starts_with(root) && may_be_root(root))
 }
 
-/// Whether anyone may create files in `dir` (`/tmp`, `/var/tmp`, `/dev/shm`).
+/// Whether `dir` is a shared temporary folder (`/tmp`, `/var/tmp`,
+/// `/dev/shm`): anyone may create files in it, and the sticky bit keeps them
+/// each their owner's. (A folder its owner opened to everyone, say for
+/// `--run-as`, is still the owner's project.)
 fn world_writable(dir: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(dir).is_ok_and(|meta| meta.mode() & 0o002 != 0)
+    std::fs::metadata(dir).is_ok_and(|meta| meta.mode() & 0o1002 == 0o1002)
 }
 
 /// Whether a folder that only a package line points to may be a project
