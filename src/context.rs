@@ -25,10 +25,25 @@ pub struct Workspace {
     pub status: Status,
 }
 
+/// How much of the tree a command will read: a command that lists every
+/// class keeps the files read while finding the source roots, so they are
+/// not read twice; one that only checks freshness keeps nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    Some,
+    EverySource,
+}
+
 impl Workspace {
     /// The project around the folder jbuild works from.
     pub fn context(&self) -> Result<Context> {
-        Ok(Context::new(self.cwd.clone(), Project::load(&self.cwd, false, &self.overrides)?, self.status))
+        self.context_reading(Reads::Some)
+    }
+
+    /// [`Workspace::context`] for a command that reads every source.
+    pub fn context_reading(&self, reads: Reads) -> Result<Context> {
+        let project = Project::load_with(&self.cwd, false, &self.overrides, reads == Reads::EverySource)?;
+        Ok(Context::new(self.cwd.clone(), project, self.status))
     }
 
     /// The project around the working folder or, when there is none, around

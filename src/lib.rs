@@ -33,7 +33,9 @@ pub fn run(cli: cli::Cli, dash_dash_first: Option<bool>) -> Result<ExitStatus> {
         Action::Run { target, args } => {
             run_command::command(&workspace.context_for(target.as_deref())?, target.as_deref(), args)
         }
-        Action::List { all, format } => list::command(&workspace.context()?, *all, *format),
+        Action::List { all, format } => {
+            list::command(&workspace.context_reading(crate::context::Reads::EverySource)?, *all, *format)
+        }
         Action::Clean => clean::command(&workspace.context()?),
         Action::Watch { then } => watch::command(&workspace, then),
         Action::Check(options) => commands::check::command(&workspace, options),

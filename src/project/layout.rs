@@ -191,7 +191,10 @@ struct Candidate {
 /// declares (the files then do not agree; `ex1/Main.java` and
 /// `ex2/Main.java` without packages are two programs, not one). When no
 /// root is left, `scan` itself is the root, as it always was.
-pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceRoot>) -> Inference {
+///
+/// `keep_sources`: keep the files read whole (up to [`KEPT_BYTES`]) for a
+/// scan of every source that follows.
+pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceRoot>, keep_sources: bool) -> Inference {
     let mut candidates: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
     let mut walked =
         Walked { folder: scan.to_path_buf(), listing: list_sources(scan, project_root), heads: HashMap::new() };
@@ -203,7 +206,7 @@ pub fn infer(project_root: &Path, scan: &Path, output: &Path, known: Vec<SourceR
         .map(|relative| scan.join(relative))
         .filter(|file| !file.starts_with(output) && !known.iter().any(|root| file.starts_with(&root.path)))
         .collect();
-    let heads = read_heads(&files, KEPT_BYTES);
+    let heads = read_heads(&files, if keep_sources { KEPT_BYTES } else { 0 });
     let mut read = Vec::new();
     for (file, head) in files.into_iter().zip(heads) {
         let Ok(Head { header, whole }) = head else { continue };
@@ -460,7 +463,7 @@ mod tests {
         write(p, "src/app/com/y/Main.java", "package com.y; class Main {}");
         // Its root would be src/core/com, inside src/core: it fits no root.
         write(p, "src/core/com/x/Stray.java", "package x; class Stray {}");
-        let inference = infer(p, &p.join("src"), &p.join("classes"), Vec::new());
+        let inference = infer(p, &p.join("src"), &p.join("classes"), Vec::new(), false);
         assert_eq!(main_roots(&inference, p), ["src/app", "src/core"]);
         assert!(inference.strays.is_empty());
     }
@@ -471,7 +474,7 @@ mod tests {
         let p = dir.path();
         write(p, "src/ex1/Main.java", "class Main {}");
         write(p, "src/ex2/Main.java", "class Main {}");
-        let inference = infer(p, &p.join("src"), &p.join("classes"), Vec::new());
+        let inference = infer(p, &p.join("src"), &p.join("classes"), Vec::new(), false);
         assert_eq!(main_roots(&inference, p), ["src"]);
         assert_eq!(inference.roots[0].why, "the source folder");
     }
@@ -484,7 +487,7 @@ mod tests {
         write(p, "src/test/java/com/x/AppTest.java", "package com.x; class AppTest {}");
         write(p, "src/Old.java", "class Old {}");
         let known = maven_roots(p);
-        let inference = infer(p, &p.join("src"), &p.join("classes"), known);
+        let inference = infer(p, &p.join("src"), &p.join("classes"), known, false);
         assert_eq!(main_roots(&inference, p), ["src/main/java"]);
         assert!(inference.roots.iter().any(|r| r.kind == RootKind::Test && r.path.ends_with("src/test/java")));
         assert_eq!(inference.strays, [p.join("src/Old.java")]);
@@ -496,7 +499,7 @@ mod tests {
         let p = dir.path();
         write(p, "src/com/x/App.java", "package com.x; class App {}");
         write(p, "src/test/java/com/x/AppTest.java", "package com.x; class AppTest {}");
-        let inference = infer(p, &p.join("src"), &p.join("classes"), maven_roots(p));
+        let inference = infer(p, &p.join("src"), &p.join("classes"), maven_roots(p), false);
         assert_eq!(main_roots(&inference, p), ["src"]);
         assert_eq!(
             inference.roots.iter().find(|r| r.kind == RootKind::Main).unwrap().why,
@@ -510,7 +513,7 @@ mod tests {
         let p = dir.path();
         write(p, "app/src/main/java/org/example/App.java", "package org.example; class App {}");
         write(p, "app/src/test/java/org/example/AppTest.java", "package org.example; class AppTest {}");
-        let inference = infer(p, p, &p.join("classes"), Vec::new());
+        let inference = infer(p, p, &p.join("classes"), Vec::new(), false);
         assert_eq!(main_roots(&inference, p), ["app/src/main/java"]);
         let tests: Vec<&Path> =
             inference.roots.iter().filter(|r| r.kind == RootKind::Test).map(|r| r.path.as_path()).collect();
@@ -527,7 +530,7 @@ mod tests {
         write(p, "test/MainTest2.java", "class MainTest2 {}");
         write(p, "test/MainTest3.java", "class MainTest3 {}");
         write(p, ".github/x/Tool.java", "class Tool {}");
-        let inference = infer(p, p, &p.join("classes"), Vec::new());
+        let inference = infer(p, p, &p.join("classes"), Vec::new(), false);
         assert_eq!(main_roots(&inference, p), [""]);
         assert!(inference.strays.is_empty());
     }

@@ -75,6 +75,12 @@ impl Project {
     /// Finds the project for `start` (the current folder, or `--project DIR`)
     /// and loads its settings and layout.
     pub fn load(start: &Path, explicit: bool, flags: &SettingsOverrides) -> Result<Project> {
+        Self::load_with(start, explicit, flags, false)
+    }
+
+    /// [`Project::load`]; `keep_sources`: the caller will scan every source,
+    /// so the files read whole while finding the roots are kept for it.
+    pub fn load_with(start: &Path, explicit: bool, flags: &SettingsOverrides, keep_sources: bool) -> Result<Project> {
         let (root, found) = if explicit {
             if !start.is_dir() {
                 return Err(usage(format!("--project {}: no such folder", start.display())));
@@ -124,7 +130,7 @@ impl Project {
         let mut classes = normalize(&root.join(&classes_setting));
         explanation.output = output_why;
 
-        let (roots, named_by, strays, walked) = source_roots(&root, flags, &file, ide.as_ref(), &classes);
+        let (roots, named_by, strays, walked) = source_roots(&root, flags, &file, ide.as_ref(), &classes, keep_sources);
         let mains: Vec<&Path> = roots.iter().filter(|r| r.kind == RootKind::Main).map(|r| r.path.as_path()).collect();
         let base = if let [only] = mains.as_slice() { only.to_path_buf() } else { root.clone() };
         let default_src = relative_or_absolute(&root, &base);
@@ -449,6 +455,7 @@ fn source_roots(
     file: &SettingsFile,
     ide: Option<&ide::IdeLayout>,
     classes: &Path,
+    keep_sources: bool,
 ) -> (Vec<SourceRoot>, RootsNamedBy, Vec<PathBuf>, Option<Walked>) {
     let named = match (&flags.src, &file.src) {
         (Some(src), _) => Some((src, RootsNamedBy::Flag, "--src".to_owned())),
@@ -478,7 +485,7 @@ fn source_roots(
         return (roots, RootsNamedBy::Ide(ide.file.clone()), Vec::new(), None);
     }
     let scan = if root.join("src").is_dir() { root.join("src") } else { root.to_path_buf() };
-    let inference = layout::infer(root, &scan, classes, known);
+    let inference = layout::infer(root, &scan, classes, known, keep_sources);
     (inference.roots, RootsNamedBy::Nobody, inference.strays, Some(inference.walked))
 }
 
