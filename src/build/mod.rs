@@ -103,6 +103,11 @@ pub fn build_set(ctx: &Context, set: &SourceSet, request: &Request, javac: &mut 
         )?,
         SetKind::Tests => false,
     };
+    if resources_changed {
+        // Recorded now, whatever javac says next: a copy jbuild made is
+        // jbuild's to update and to remove even when this compile fails.
+        record.save(&set.output)?;
+    }
     let upstream_record = set.upstream.as_ref().map(|upstream| BuildRecord::load(upstream).0);
     let files = set.files(upstream_record.as_ref().unwrap_or(&record))?;
     let targets = match request {

@@ -658,3 +658,16 @@ fn a_resource_copy_never_replaces_a_file_jbuild_did_not_write() {
     p.jbuild(&["clean"]).run().success();
     assert!(!p.exists("classes/sample01/data.txt"));
 }
+
+#[test]
+fn resources_copied_before_a_failed_compile_are_still_jbuilds() {
+    let p = TestProject::sample();
+    p.write("src/sample01/data.txt", "data\n");
+    p.write("src/sample01/Broken.java", "package sample01;\nclass Broken { oops }\n");
+    p.jbuild(&["compile"]).run().code(1);
+    assert_eq!(p.read("classes/sample01/data.txt"), "data\n");
+    std::fs::remove_file(p.path("src/sample01/Broken.java")).unwrap();
+    p.jbuild(&["compile"]).run().success();
+    p.jbuild(&["clean"]).run().success();
+    assert!(!p.exists("classes/sample01/data.txt"), "the copy is jbuild's: clean removes it");
+}
