@@ -53,14 +53,15 @@ fn parse(root: &Path, text: &str) -> Result<IdeLayout, String> {
                     FolderKind::Sources
                 };
                 layout.add_folder(root, path, kind);
+                // Real projects exclude a few folders; a file of thousands is no project file.
+                let room = 256usize.saturating_sub(layout.excluding.iter().map(|(_, p)| p.len()).sum());
                 if let Some(patterns) =
-                    entry.attribute("excluding").filter(|p| *p != "**" && kind == FolderKind::Sources)
+                    entry.attribute("excluding").filter(|p| *p != "**" && kind == FolderKind::Sources && room > 0)
                 {
-                    // Real projects exclude a few folders; a file of thousands is no project file.
                     let patterns = patterns
                         .split('|')
                         .filter(|p| !p.is_empty() && p.len() <= 256)
-                        .take(64)
+                        .take(room.min(64))
                         .map(str::to_owned)
                         .collect();
                     layout.excluding.push((super::super::normalize(&root.join(path)), patterns));
