@@ -215,29 +215,25 @@ impl Reporter {
 /// Gradle print under Classroom's `FORCE_COLOR`) are dropped, being only
 /// style.
 fn visible_controls(line: &str) -> std::borrow::Cow<'_, str> {
-    if !line.chars().any(|c| c.is_control() && c != '\t') {
-        return std::borrow::Cow::Borrowed(line);
+    if !line.contains('\u{1b}') {
+        return crate::term::drawn(line);
     }
+    // Colour sequences go first; everything else is drawn.
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    while let Some(c) = rest.chars().next() {
-        if let Some(after) = rest.strip_prefix("\u{1b}[") {
-            let params = after.find(|c: char| !(c.is_ascii_digit() || c == ';')).unwrap_or(after.len());
-            if after[params..].starts_with('m') {
-                rest = &after[params + 1..];
-                continue;
-            }
+    while let Some(at) = rest.find("\u{1b}[") {
+        let after = &rest[at + 2..];
+        let params = after.find(|c: char| !(c.is_ascii_digit() || c == ';')).unwrap_or(after.len());
+        if after[params..].starts_with('m') {
+            out.push_str(&rest[..at]);
+            rest = &after[params + 1..];
+        } else {
+            out.push_str(&rest[..at + 2]);
+            rest = after;
         }
-        out.push(match c {
-            '\t' => c,
-            '\u{7f}' => '␡',
-            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
-            c if c.is_control() => '�',
-            c => c,
-        });
-        rest = &rest[c.len_utf8()..];
     }
-    std::borrow::Cow::Owned(out)
+    out.push_str(rest);
+    std::borrow::Cow::Owned(crate::term::drawn(&out).into_owned())
 }
 
 #[cfg(test)]
