@@ -209,7 +209,9 @@ Example:
 
     /// Rebuild on every change to the sources, through a warm compiler.
     #[command(after_help = "\
-With no subcommand, `jbuild watch` recompiles the whole tree after each change.
+With no subcommand, `jbuild watch` recompiles the whole tree after each change. Under
+`watch run` the program's stdin is empty (the terminal stays jbuild's, for Ctrl-C): for a
+program that reads input, use `jbuild run`, or `jbuild watch check` with cases.
 
 Examples:
   jbuild watch                          recompile on every save
