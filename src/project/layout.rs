@@ -97,7 +97,7 @@ pub fn maven_roots(root: &Path) -> Vec<SourceRoot> {
 /// declaring `package main.java;` (a project opened with `src/` as its
 /// root) agrees on `src/`, and the package lines then decide, as they do
 /// without Maven's folders.
-pub fn drop_disowned_maven_roots(project_root: &Path, known: Vec<SourceRoot>) -> Vec<SourceRoot> {
+pub fn drop_disowned_maven_roots(known: Vec<SourceRoot>) -> Vec<SourceRoot> {
     known
         .into_iter()
         .filter(|root| {
@@ -105,11 +105,17 @@ pub fn drop_disowned_maven_roots(project_root: &Path, known: Vec<SourceRoot>) ->
                 return true;
             }
             // Kept unless every file names one and the same root above it;
-            // one at a time, so a Maven project stops at its first file.
+            // walked lazily and read one at a time, so a Maven project stops
+            // at its first file (links are not followed: a hint, not a build).
             let mut above: Option<PathBuf> = None;
-            for relative in list_sources(&root.path, project_root).files {
-                let file = root.path.join(&relative);
-                let Ok(header) = crate::scanner::read_header(&file) else { continue };
+            let java_files = walkdir::WalkDir::new(&root.path)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "java"));
+            for entry in java_files {
+                let file = entry.path();
+                let Ok(header) = crate::scanner::read_header(file) else { continue };
                 let proposed = root_from_package(file.parent().unwrap_or(&root.path), &header);
                 match proposed {
                     Some(p)

@@ -469,7 +469,7 @@ fn source_roots(
         known.extend(ide.resources.iter().map(|p| SourceRoot::new(p.clone(), RootKind::Resources, why.clone())));
     }
     if known.is_empty() {
-        known = layout::drop_disowned_maven_roots(root, maven_roots(root));
+        known = layout::drop_disowned_maven_roots(maven_roots(root));
     }
     if let Some((src, named_by, why)) = named {
         let main = SourceRoot::new(normalize(&root.join(src)), RootKind::Main, why);
