@@ -18,8 +18,8 @@ use crate::project::settings::SETTINGS_FILE;
 
 /// The name every release of the jar starts with.
 pub const JAR_PREFIX: &str = "junit-platform-console-standalone";
-/// Where to download it from, for the error that says how to get it.
-pub const MAVEN_CENTRAL: &str = "https://repo1.maven.org/maven2/org/junit/platform/junit-platform-console-standalone/";
+/// Where to get it, for the error that says how: its Maven coordinates.
+pub const MAVEN_COORDINATES: &str = "org.junit.platform:junit-platform-console-standalone";
 
 /// Entries every usable jar has: the launcher API and Jupiter's `@Tag`,
 /// which the embedded launcher is compiled against.
@@ -64,7 +64,7 @@ pub fn find(project: &Project) -> Result<JunitPlatform> {
     Err(usage(format!(
         "no JUnit Platform jar for the JUnit tests of {}: jbuild looked at {}, the `junit` setting, \
          {}/{JAR_PREFIX}*.jar and {}. Install it with `apt-get install junit5` \
-         (Debian, Ubuntu), or download {JAR_PREFIX}-<version>.jar from Maven Central ({MAVEN_CENTRAL}) \
+         (Debian, Ubuntu), or download {JAR_PREFIX}-<version>.jar from Maven Central ({MAVEN_COORDINATES}) \
          into {}/ (jbuild never downloads it itself)",
         project.root.display(),
         crate::env::JBUILD_JUNIT_JAR,
