@@ -191,6 +191,19 @@ pub fn project_score(results: &[&CaseResult], groups: &[&GroupScore]) -> Project
     ProjectScore { passed, failed: results.len() - passed, earned: round(earned), possible: round(possible) }
 }
 
+/// [`project_score`] of each project, by label, in the order given (a
+/// project without cases too).
+pub fn project_scores(results: &[CaseResult], groups: &[GroupScore], labels: &[String]) -> Vec<(String, ProjectScore)> {
+    labels
+        .iter()
+        .map(|label| {
+            let mine: Vec<&CaseResult> = results.iter().filter(|r| &r.project == label).collect();
+            let its_groups: Vec<&GroupScore> = groups.iter().filter(|g| &g.project == label).collect();
+            (label.clone(), project_score(&mine, &its_groups))
+        })
+        .collect()
+}
+
 /// Points to the hundredth, so shares of a group (10 / 3) stay readable.
 pub fn round(value: f64) -> f64 {
     (value * 100.0).round() / 100.0

@@ -124,6 +124,16 @@ pub enum Entry {
     Failed { label: String, file: String, message: String },
 }
 
+impl Entry {
+    /// The project's name in reports.
+    pub fn label(&self) -> &str {
+        match self {
+            Entry::Project(project) => &project.label,
+            Entry::Failed { label, .. } => label,
+        }
+    }
+}
+
 /// `jbuild check`: finds the projects and their cases, runs them, reports.
 pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> {
     let found = projects::find(workspace, &options.paths)?;
@@ -209,7 +219,8 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
         std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
     }
     let scores = group_scores(&entries, &ordered);
-    reporter.finish(&ordered, &scores)?;
+    let labels: Vec<String> = entries.iter().map(|entry| entry.label().to_owned()).collect();
+    reporter.finish(&ordered, &scores, &labels)?;
     if options.bless {
         let failed = ordered.iter().filter(|r| r.verdict.failed()).count();
         if failed > 0 {
@@ -248,16 +259,9 @@ fn uneven_possible_points(
     results: &[verdict::CaseResult],
     scores: &[groups::GroupScore],
 ) -> Option<String> {
-    let mut possible: Vec<(String, f64)> = Vec::new();
-    for entry in entries {
-        let label = match entry {
-            Entry::Project(project) => project.label.clone(),
-            Entry::Failed { label, .. } => label.clone(),
-        };
-        let mine: Vec<&verdict::CaseResult> = results.iter().filter(|r| r.project == label).collect();
-        let its_groups: Vec<&groups::GroupScore> = scores.iter().filter(|g| g.project == label).collect();
-        possible.push((label, groups::project_score(&mine, &its_groups).possible));
-    }
+    let labels: Vec<String> = entries.iter().map(|entry| entry.label().to_owned()).collect();
+    let possible: Vec<(String, f64)> =
+        groups::project_scores(results, scores, &labels).into_iter().map(|(label, s)| (label, s.possible)).collect();
     let most = possible.iter().map(|(_, p)| *p).fold(0.0, f64::max);
     let fewer: Vec<String> = possible
         .iter()

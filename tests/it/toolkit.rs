@@ -555,12 +555,26 @@ fn a_gradebook_of_three_students_has_four_lines() {
     assert_eq!(out.stdout, text);
     Jbuild::new(dir.path()).args(&["check", "--grades", "-", "--format", "json", "students"]).run().code(2);
 
+    // The JSON report scores each project as the gradebook does.
+    let json = Jbuild::new(dir.path()).args(&["check", "--format", "json", "students"]).run();
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let projects = json["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 3, "{json:#}");
+    assert_eq!(projects[0]["project"], "students/alice");
+    assert_eq!((projects[0]["earned"].as_f64(), projects[0]["possible"].as_f64()), (Some(2.0), Some(2.0)));
+    assert_eq!((projects[1]["earned"].as_f64(), projects[1]["possible"].as_f64()), (Some(0.0), Some(2.0)));
+
     // A student without cases is a row that says so.
     std::fs::create_dir_all(dir.path().join("students/dave/src")).unwrap();
     let out = Jbuild::new(dir.path()).args(&["check", "--grades", "-", "students"]).run();
     let rows = read_csv(&out.stdout);
     assert_eq!(rows.len(), 5);
     assert_eq!(rows[4][..6], ["students/dave", "0", "0", "0", "0", "no check cases found"]);
+    // ... and in the JSON too, not silently missing.
+    let json = Jbuild::new(dir.path()).args(&["check", "--format", "json", "students"]).run();
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let dave = json["projects"].as_array().unwrap().iter().find(|p| p["project"] == "students/dave").cloned();
+    assert_eq!(dave.map(|d| d["possible"].clone()), Some(serde_json::json!(0.0)), "{json:#}");
 }
 
 #[test]

@@ -119,7 +119,8 @@ impl Reporter {
 
     /// Closes groups, prints JSON or annotations, the groups, the points
     /// and the summary line.
-    pub fn finish(&mut self, results: &[CaseResult], groups: &[GroupScore]) -> Result<()> {
+    /// `projects`: every project of the run by label, those without a case too.
+    pub fn finish(&mut self, results: &[CaseResult], groups: &[GroupScore], projects: &[String]) -> Result<()> {
         let passed = results.iter().filter(|r| r.verdict.passed()).count();
         let failed = results.iter().filter(|r| r.verdict.failed()).count();
         let skipped = results.len() - passed - failed;
@@ -135,6 +136,7 @@ impl Reporter {
                     "format_version": 1,
                     "graded_as_root": self.graded_as_root,
                     "groups": groups,
+                    "projects": project_scores(results, groups, projects),
                     "cases": results,
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
@@ -205,6 +207,24 @@ impl Reporter {
             group.cases.len()
         )
     }
+}
+
+/// Each project's counts and points, as the gradebook has them: a teacher
+/// reading the JSON needs no sums of their own, and a project without
+/// cases is there too.
+fn project_scores(results: &[CaseResult], groups: &[GroupScore], projects: &[String]) -> Vec<serde_json::Value> {
+    super::groups::project_scores(results, groups, projects)
+        .into_iter()
+        .map(|(label, score)| {
+            serde_json::json!({
+                "project": label,
+                "passed": score.passed,
+                "failed": score.failed,
+                "earned": score.earned,
+                "possible": score.possible,
+            })
+        })
+        .collect()
 }
 
 /// A line of program output as the text report prints it: control
