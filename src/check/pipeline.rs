@@ -60,10 +60,11 @@ pub fn run_all(
                 loop {
                     let next = work.lock().expect("work queue lock").recv();
                     let Ok(unit) = next else { break };
-                    for (index, result) in run_unit(entries, compiled, &unit, options) {
-                        if done.send((index, result)).is_err() {
-                            return;
-                        }
+                    // Each result goes to the printer as soon as it exists: a
+                    // Classroom repository's tests show one by one.
+                    let mut emit = |index: usize, results: Vec<CaseResult>| done.send((index, results)).is_ok();
+                    if !run_unit(entries, compiled, &unit, options, &mut emit) {
+                        return;
                     }
                 }
             });
@@ -139,12 +140,15 @@ fn plan(entries: &[Entry], reuse_jvm: bool) -> (Vec<Vec<Unit>>, usize) {
     (plan, index)
 }
 
+/// Runs one unit, handing each result to `emit` as it is ready; false when
+/// `emit` refused one (nobody is listening any more).
 fn run_unit(
     entries: &[Entry],
     prepared: &[OnceLock<Prepared>],
     unit: &Unit,
     options: &CheckOptions,
-) -> Vec<(usize, Vec<CaseResult>)> {
+    emit: &mut dyn FnMut(usize, Vec<CaseResult>) -> bool,
+) -> bool {
     match unit {
         Unit::Failed { entry, index } => {
             let Entry::Failed { label, file, message } = &entries[*entry] else {
@@ -153,7 +157,7 @@ fn run_unit(
             let mut result = CaseResult::new(label, "project", "(configuration)", file.clone(), None, None);
             result.verdict = Verdict::ConfigError;
             result.message = message.clone();
-            vec![(*index, vec![result])]
+            emit(*index, vec![result])
         }
         Unit::Case { entry, case, index } => {
             let Entry::Project(project) = &entries[*entry] else { unreachable!("planned from a project") };
@@ -166,24 +170,21 @@ fn run_unit(
                     .collect(),
                 _ => vec![run_java_case(project, case, &prepared.compiled, options)],
             };
-            vec![(*index, results)]
+            emit(*index, results)
         }
         Unit::Sequence { entry, cases } => {
             let Entry::Project(project) = &entries[*entry] else { unreachable!("planned from a project") };
             let compiled = &prepared[*entry].get().expect("compiled before queued").compiled;
             let mut memo = classroom::SetupMemo::default();
-            cases
-                .iter()
-                .map(|(c, index)| {
-                    let case = &project.cases[*c];
-                    let result = if case.is_classroom() {
-                        run_classroom_test(project, case, options, &mut memo)
-                    } else {
-                        run_java_case(project, case, compiled, options)
-                    };
-                    (*index, vec![result])
-                })
-                .collect()
+            cases.iter().all(|(c, index)| {
+                let case = &project.cases[*c];
+                let result = if case.is_classroom() {
+                    run_classroom_test(project, case, options, &mut memo)
+                } else {
+                    run_java_case(project, case, compiled, options)
+                };
+                emit(*index, vec![result])
+            })
         }
     }
 }

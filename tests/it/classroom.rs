@@ -253,3 +253,32 @@ fn a_timeout_says_how_much_of_the_test_its_setup_took() {
     let out = Jbuild::new(&root).args(&["check", "--timeout", "2"]).run();
     out.code(1).stdout_has("TIMEOUT").stdout_has("the test's 2.0s include its setup's 0.");
 }
+
+#[test]
+fn each_classroom_test_is_reported_as_soon_as_it_ends() {
+    use std::io::BufRead;
+    let (_dir, root) = repo("official-hello");
+    // The second test waits until the first one's line has been read.
+    std::fs::write(
+        root.join(".github/classroom/autograding.json"),
+        r#"{"tests": [
+            {"name": "first", "run": "echo one", "output": "one", "comparison": "exact", "timeout": 1},
+            {"name": "second", "run": "while [ ! -f go ]; do sleep 0.1; done; echo two", "output": "two", "comparison": "exact", "timeout": 1}
+        ]}"#,
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jbuild"))
+        .args(["check", "--timeout", "20"])
+        .current_dir(&root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("PASS") && first.contains("first"), "{first}");
+    std::fs::write(root.join("go"), "").unwrap();
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(child.wait().unwrap().success(), "{rest:?}");
+    assert!(rest.iter().any(|l| l.starts_with("PASS") && l.contains("second")), "{rest:?}");
+}
