@@ -287,12 +287,23 @@ fn javac_command(
     if let Some(release) = settings.release {
         javac.arg("--release").arg(release.to_string());
     }
+    // No annotation processor found on the class path runs unasked (a jar in
+    // a student's lib/ would run its code as the teacher at compile time,
+    // outside the box graded programs run in): JDK 23 and later do the same.
+    // `javac-args` that name processors or `-proc:` decide for themselves.
+    let asks_for_processing = settings.javac_args.iter().any(|arg| {
+        arg.starts_with("-proc:")
+            || matches!(arg.as_str(), "-processor" | "-processorpath" | "--processor-path")
+            || arg.starts_with("--processor-module-path")
+    });
+    if !asks_for_processing {
+        javac.arg("-proc:none");
+    }
     javac.args(&settings.javac_args);
     javac.args(targets.iter().map(|t| javac_path(cwd, &set.base.join(t))));
     Ok(javac)
 }
 
-/// Whether the file begins with UTF-8's byte order mark.
 /// Whether the file (read up to 16 MiB) is valid UTF-8.
 pub fn is_utf8_file(path: &Path) -> bool {
     use std::io::Read;
@@ -301,6 +312,7 @@ pub fn is_utf8_file(path: &Path) -> bool {
     read.is_err() || std::str::from_utf8(&bytes).is_ok()
 }
 
+/// Whether the file begins with UTF-8's byte order mark.
 pub fn starts_with_bom(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 3];

@@ -410,3 +410,45 @@ fn a_folder_anyone_may_write_to_is_never_a_project() {
     std::fs::write(shared.path().join("Hi.java"), "public class Hi {}\n").unwrap();
     Jbuild::new(shared.path()).args(&["compile"]).run().code(2).stderr_has("a folder anyone may write to");
 }
+
+#[test]
+fn an_annotation_processor_in_lib_runs_only_when_asked() {
+    let p = TestProject::sample();
+    let marker = p.dir.path().join("processor-ran");
+    let processor = p.dir.path().join("processor");
+    std::fs::create_dir_all(processor.join("META-INF/services")).unwrap();
+    std::fs::write(
+        processor.join("Evil.java"),
+        format!(
+            "import javax.annotation.processing.*;\nimport javax.lang.model.element.TypeElement;\nimport java.util.Set;\n\
+             @SupportedAnnotationTypes(\"*\")\npublic class Evil extends AbstractProcessor {{\n  \
+             public boolean process(Set<? extends TypeElement> a, RoundEnvironment r) {{\n    \
+             try {{ java.nio.file.Files.writeString(java.nio.file.Path.of({:?}), \"ran\"); }} catch (Exception e) {{}}\n    \
+             return false;\n  }}\n}}\n",
+            marker.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(processor.join("META-INF/services/javax.annotation.processing.Processor"), "Evil\n").unwrap();
+    let javac = std::process::Command::new("javac")
+        .args(["-proc:none", "-d", "."])
+        .arg("Evil.java")
+        .current_dir(&processor)
+        .status();
+    assert!(javac.unwrap().success());
+    std::fs::create_dir_all(p.path("lib")).unwrap();
+    let jar = std::process::Command::new("jar")
+        .args(["cf"])
+        .arg(p.path("lib/evil.jar"))
+        .args(["-C", ".", "Evil.class", "META-INF"])
+        .current_dir(&processor)
+        .status();
+    assert!(jar.unwrap().success());
+    // On the class path through lib/: never run unasked.
+    p.jbuild(&["run", "sample01.Main"]).run().success().stdout_is("Number is 10.\n");
+    assert!(!marker.exists(), "a processor in lib/ ran at compile time");
+    // Asked for in javac-args: it runs (the test's processor works).
+    p.write("jbuild.toml", "javac-args = [\"-processorpath\", \"lib/evil.jar\"]\n");
+    p.jbuild(&["compile"]).run().success();
+    assert!(marker.exists(), "the processor the project asked for did not run");
+}
