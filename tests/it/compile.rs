@@ -68,7 +68,7 @@ fn verbose_prints_the_exact_javac_command() {
     let out = p.jbuild(&["compile", "--verbose", "sample01/Main.java"]).run();
     out.success()
         .stderr_has("javac -J-XX:TieredStopAtLevel=1 ")
-        .stderr_has(" -sourcepath src -encoding UTF-8 src/sample01/Main.java`");
+        .stderr_has(" -sourcepath src -encoding UTF-8 -proc:none src/sample01/Main.java`");
     // A line that reruns from anywhere: it says where it runs.
     let line = out.stderr.lines().find(|l| l.contains("Running `cd ")).expect("the javac command");
     let command = line.split('`').nth(1).unwrap();

@@ -54,7 +54,9 @@ fn release_and_javac_args_reach_javac() {
     let p = TestProject::sample();
     p.write("jbuild.toml", "release = 11\njavac-args = [\"-Xlint:all\"]\njava-args = [\"-ea\"]\n");
     let out = p.jbuild(&["run", "--verbose", "sample01.Main"]).run();
-    out.success().stderr_has("--release 11 -Xlint:all src/sample01/Main.java").stderr_has(" -ea sample01.Main`");
+    out.success()
+        .stderr_has("--release 11 -proc:none -Xlint:all src/sample01/Main.java")
+        .stderr_has(" -ea sample01.Main`");
     // Class file major version 55 is Java 11.
     let bytes = std::fs::read(p.path("classes/sample01/Main.class")).unwrap();
     assert_eq!(u16::from_be_bytes([bytes[6], bytes[7]]), 55);
