@@ -237,7 +237,7 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
     if let Some(destination) = &options.grades {
         report::grades::write(destination, &entries, &ordered, &scores, options.shard.is_some())?;
         if options.shard.is_none()
-            && let Some(warning) = uneven_possible_points(&entries, &ordered, &scores)
+            && let Some(warning) = uneven_possible_points(&labels, &ordered, &scores)
         {
             workspace.status.warning(warning);
         }
@@ -255,13 +255,12 @@ pub fn run(workspace: &Workspace, options: &CheckOptions) -> Result<ExitStatus> 
 /// points, says which have fewer: a student who deleted `test/`, disabled
 /// a test or broke the layout has a smaller denominator, not a lower grade.
 fn uneven_possible_points(
-    entries: &[Entry],
+    labels: &[String],
     results: &[verdict::CaseResult],
     scores: &[groups::GroupScore],
 ) -> Option<String> {
-    let labels: Vec<String> = entries.iter().map(|entry| entry.label().to_owned()).collect();
     let possible: Vec<(String, f64)> =
-        groups::project_scores(results, scores, &labels).into_iter().map(|(label, s)| (label, s.possible)).collect();
+        groups::project_scores(results, scores, labels).into_iter().map(|(label, s)| (label, s.possible)).collect();
     let most = possible.iter().map(|(_, p)| *p).fold(0.0, f64::max);
     let fewer: Vec<String> = possible
         .iter()
