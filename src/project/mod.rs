@@ -511,10 +511,10 @@ pub fn discover(start: &Path) -> Result<PathBuf> {
 pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
     let start = std::path::absolute(start).with_context(|| format!("resolving {}", start.display()))?;
     for dir in start.ancestors() {
-        // A folder anyone may write to (`/tmp`) is nobody's project: a
+        // A shared temporary folder (`/tmp`) is nobody's project: a
         // jbuild.toml or src/ another user planted there must not capture
         // every jbuild run below it.
-        if world_writable(dir) {
+        if shared_temp_folder(dir) {
             continue;
         }
         if dir.join(SETTINGS_FILE).is_file() {
@@ -543,10 +543,10 @@ pub fn discover_why(start: &Path) -> Result<(PathBuf, String)> {
     // Nothing marks a project above: Java files right here make one, rooted
     // where their package lines say (`Arithmetic/Main.java` declaring
     // `package Arithmetic;` is in the project above it).
-    if has_java_files(&start) && world_writable(&start) {
+    if has_java_files(&start) && shared_temp_folder(&start) {
         return Err(usage(format!(
-            "{} is a folder anyone may write to, so jbuild does not take it as a project (other users' \
-             files would be compiled): put the project in a folder of your own",
+            "{} is a shared temporary folder (anyone may write to it), so jbuild does not take it as a \
+             project (other users' files would be compiled): put the project in a folder of your own",
             start.display()
         )));
     }
@@ -592,19 +592,19 @@ fn package_root_above(dir: &Path) -> Option<PathBuf> {
 /// `/dev/shm`): anyone may create files in it, and the sticky bit keeps them
 /// each their owner's. (A folder its owner opened to everyone, say for
 /// `--run-as`, is still the owner's project.)
-fn world_writable(dir: &Path) -> bool {
+fn shared_temp_folder(dir: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(dir).is_ok_and(|meta| meta.mode() & 0o1002 == 0o1002)
 }
 
 /// Whether a folder that only a package line points to may be a project
-/// root: never `/`, the home folder, or a folder anyone may write to (`/tmp`:
+/// root: never `/`, the home folder, or a shared temporary folder (`/tmp`:
 /// other users' files would be walked, and their `lib/` jars used).
 fn may_be_root(dir: &Path) -> bool {
     let real = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let dir = real(dir);
     let home = crate::env::get().home.as_deref().map(real);
-    dir.parent().is_some() && home.as_deref() != Some(dir.as_path()) && !world_writable(&dir)
+    dir.parent().is_some() && home.as_deref() != Some(dir.as_path()) && !shared_temp_folder(&dir)
 }
 
 /// Whether a folder right below `dir` holds `.java` files whose package is

@@ -391,7 +391,7 @@ fn a_jar_linked_from_outside_the_project_never_reaches_the_class_path() {
 }
 
 #[test]
-fn a_folder_anyone_may_write_to_is_never_a_project() {
+fn a_shared_temporary_folder_is_never_a_project() {
     use std::os::unix::fs::PermissionsExt;
     let shared = tempfile::tempdir().unwrap();
     std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
@@ -408,7 +408,11 @@ fn a_folder_anyone_may_write_to_is_never_a_project() {
     assert!(mine.join("classes/Hello.class").exists() && !shared.path().join("stolen").exists());
     // Java files straight in the shared folder: refused, not compiled with everyone's.
     std::fs::write(shared.path().join("Hi.java"), "public class Hi {}\n").unwrap();
-    Jbuild::new(shared.path()).args(&["compile"]).run().code(2).stderr_has("a folder anyone may write to");
+    Jbuild::new(shared.path())
+        .args(&["compile"])
+        .run()
+        .code(2)
+        .stderr_has("is a shared temporary folder (anyone may write to it)");
 }
 
 #[test]
