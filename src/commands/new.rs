@@ -71,7 +71,13 @@ pub fn command(workspace: &Workspace, options: &NewOptions) -> Result<ExitStatus
     for (path, text) in &files {
         create(&dir.join(path), text)?;
     }
-    workspace.status.line("Created", format_args!("{what} (main class {main})"));
+    // `05-loops` cannot be a package: say where `app` came from.
+    let why = if options.main.is_none() && main == "app.Main" && !options.course {
+        format!("; {name:?} is no Java package name, so the package is `app` (--main pkg.Main picks one)")
+    } else {
+        String::new()
+    };
+    workspace.status.line("Created", format_args!("{what} (main class {main}){why}"));
     let first = if options.course { format!("{shown}/{FIRST_EXERCISE}") } else { shown };
     workspace.status.line("Next", format_args!("cd {first} && jbuild check"));
     Ok(ExitStatus::Success)

@@ -81,6 +81,12 @@ fn new_takes_a_main_class_and_refuses_to_overwrite() {
     assert!(dir.path().join("two/src/game/Solver.java").is_file());
     assert!(std::fs::read_to_string(dir.path().join("two/jbuild.toml")).unwrap().contains("main = \"game.Solver\""));
     Jbuild::new(&dir.path().join("two")).args(&["check"]).run().success();
+    // A folder name that is no package says where `app` came from.
+    Jbuild::new(dir.path())
+        .args(&["new", "05-loops"])
+        .run()
+        .success()
+        .stderr_has("(main class app.Main); \"05-loops\" is no Java package name, so the package is `app`");
 
     std::fs::create_dir(dir.path().join("taken")).unwrap();
     std::fs::write(dir.path().join("taken/notes.txt"), "mine").unwrap();
