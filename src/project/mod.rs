@@ -129,6 +129,9 @@ impl Project {
         };
         let mut classes = normalize(&root.join(&classes_setting));
         explanation.output = output_why;
+        if is_classroom_only(&root) {
+            explanation.output.push_str("; `check` writes none here: Classroom's tests compile themselves");
+        }
 
         let (roots, named_by, strays, walked) = source_roots(&root, flags, &file, ide.as_ref(), &classes, keep_sources);
         let mains: Vec<&Path> = roots.iter().filter(|r| r.kind == RootKind::Main).map(|r| r.path.as_path()).collect();
@@ -574,6 +577,12 @@ const PROJECT_MARKERS: [&str; 6] =
 
 /// Files that make a folder a GitHub Classroom assignment.
 pub const CLASSROOM_FILES: [&str; 2] = [".github/classroom/autograding.json", ".github/workflows/classroom.yml"];
+
+/// Whether `dir` is graded by its GitHub Classroom tests alone: it has them,
+/// and no jbuild.toml asks for jbuild's own cases too.
+pub fn is_classroom_only(dir: &Path) -> bool {
+    has_classroom_tests(dir) && !dir.join(SETTINGS_FILE).is_file()
+}
 
 /// Whether `dir` holds GitHub Classroom tests.
 pub fn has_classroom_tests(dir: &Path) -> bool {

@@ -255,7 +255,7 @@ pub fn discover(ctx: &Context, blessing: bool) -> Result<Discovered> {
     let mut found = Discovered::default();
     let tests = root.join("tests");
     let oj = root.join("test");
-    found.classroom_only = crate::project::has_classroom_tests(root) && !root.join(SETTINGS_FILE).is_file();
+    found.classroom_only = crate::project::is_classroom_only(root);
     if found.classroom_only {
         let mut not_read: Vec<String> = [("tests/", &tests), ("test/", &oj)]
             .into_iter()
