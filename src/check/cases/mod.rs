@@ -166,24 +166,17 @@ pub struct Case {
 }
 
 impl Case {
-    /// A case running `class` with the defaults: exit code 0, the run's
-    /// comparison and limits, no points.
-    pub(super) fn java(
-        class: String,
-        name: &str,
-        origin: &Path,
-        args: Vec<String>,
-        stdin: Option<Text>,
-        expected: Text,
-    ) -> Case {
+    /// A case of `program` with the defaults: no input, an empty expected
+    /// output, exit code 0, the run's comparison and limits, no points.
+    pub fn new(name: String, suite: String, origin: PathBuf, line: Option<usize>, program: Program) -> Case {
         Case {
-            name: format!("{class}/{name}"),
-            suite: class.clone(),
-            origin: origin.to_path_buf(),
-            line: None,
-            program: Program::Java { class, args },
-            stdin,
-            expected,
+            name,
+            suite,
+            origin,
+            line,
+            program,
+            stdin: None,
+            expected: Text::Inline(String::new()),
             expected_code: 0,
             compare: None,
             timeout: None,
@@ -195,6 +188,20 @@ impl Case {
         }
     }
 
+    /// A case running `class`.
+    pub(super) fn java(
+        class: String,
+        name: &str,
+        origin: &Path,
+        args: Vec<String>,
+        stdin: Option<Text>,
+        expected: Text,
+    ) -> Case {
+        let name = format!("{class}/{name}");
+        let program = Program::Java { class: class.clone(), args };
+        Case { stdin, expected, ..Case::new(name, class, origin.to_path_buf(), None, program) }
+    }
+
     /// A GitHub Classroom test, defined in `origin`.
     pub(super) fn classroom(
         name: &str,
@@ -204,23 +211,8 @@ impl Case {
         test: ClassroomTest,
         points: Option<f64>,
     ) -> Case {
-        Case {
-            name: escape_name(std::ffi::OsStr::new(name)),
-            suite: suite.to_owned(),
-            origin: origin.to_path_buf(),
-            line,
-            program: Program::Classroom(test),
-            stdin: None,
-            expected: Text::Inline(String::new()),
-            expected_code: 0,
-            compare: None,
-            timeout: None,
-            memory_mib: None,
-            points,
-            hidden: false,
-            checker: None,
-            group: None,
-        }
+        let name = escape_name(std::ffi::OsStr::new(name));
+        Case { points, ..Case::new(name, suite.to_owned(), origin.to_path_buf(), line, Program::Classroom(test)) }
     }
 
     pub fn is_classroom(&self) -> bool {

@@ -21,7 +21,7 @@ pub use self::compile::TestBuild;
 pub(in crate::check) use self::compile::compile;
 pub(in crate::check) use self::run::run;
 pub use self::select::TestFilter;
-use super::cases::{Case, Program, Text};
+use super::cases::{Case, Program};
 use crate::build::record::BuildRecord;
 use crate::build::source_set::SourceSet;
 use crate::context::Context;
@@ -121,23 +121,7 @@ pub fn discover(ctx: &Context, filters: &[TestFilter]) -> Result<Option<Case>> {
     let platform = find(project)?;
     let origin = set.roots.first().cloned().unwrap_or_else(|| files[0].absolute.clone());
     let suite = Suite { platform, files, selection };
-    Ok(Some(Case {
-        name: "JUnit tests".to_owned(),
-        suite: "JUnit".to_owned(),
-        origin,
-        line: None,
-        program: Program::Junit(Box::new(suite)),
-        stdin: None,
-        expected: Text::Inline(String::new()),
-        expected_code: 0,
-        compare: None,
-        timeout: None,
-        memory_mib: None,
-        points: None,
-        hidden: false,
-        checker: None,
-        group: None,
-    }))
+    Ok(Some(Case::new("JUnit tests".to_owned(), "JUnit".to_owned(), origin, None, Program::Junit(Box::new(suite)))))
 }
 
 /// The usage error for `jbuild test FILTER...` when no project has a test
